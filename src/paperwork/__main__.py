@@ -1,0 +1,3 @@
+from paperwork.cli import app
+
+app(prog_name="paperwork")

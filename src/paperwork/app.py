@@ -1,0 +1,79 @@
+"""``create_app(settings)``: the lifespan builds every resource; routers and middleware."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from paperwork import __version__
+from paperwork.config import Settings
+from paperwork.db import Database
+from paperwork.envelope import error_responses
+from paperwork.errors import install_error_handlers
+from paperwork.logs import configure_logging
+from paperwork.middleware import RateLimiter, RequestContextMiddleware
+from paperwork.ops import admin, env_config, health, metrics
+from paperwork.ops.telemetry import Telemetry
+from paperwork.portals import router as portals_router
+from paperwork.programs import router as programs_router
+
+log = logging.getLogger(__name__)
+
+
+def secret_values(settings: Settings) -> list[str]:
+    values = settings.keys.secrets()
+    for secret in (settings.bizinfo_api_key, settings.data_go_kr_key):
+        if secret is not None and secret.get_secret_value():
+            values.append(secret.get_secret_value())
+    return values
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    configure_logging(settings.log_level, secrets=secret_values(settings))
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.db = Database(settings.database_url, pool_size=settings.db_pool_size)
+        log.info("app.started version=%s dialect=%s", __version__, app.state.db.dialect)
+        try:
+            yield
+        finally:
+            await app.state.db.dispose()
+            log.info("app.stopped")
+
+    app = FastAPI(
+        title="Paperwork AI API",
+        description=(
+            "정부 지원사업 공고(기업마당, K-Startup, 중소벤처기업부)를 수집해 제공하는 API. "
+            "관리자 엔드포인트는 `Authorization: Bearer <token>`이 필요합니다."
+        ),
+        version=__version__,
+        lifespan=lifespan,
+        responses=error_responses(429, 500, 503),
+    )
+    app.state.settings = settings
+    app.state.telemetry = Telemetry()
+    install_error_handlers(app)
+    for module in (health, metrics, env_config, programs_router, portals_router, admin):
+        app.include_router(module.router)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"],
+            expose_headers=["X-Request-ID", "X-Process-Time", "ETag", "Retry-After"],
+        )
+    # Added last = outermost: ids, timing and the rate limit cover every response.
+    app.add_middleware(
+        RequestContextMiddleware,
+        limiter=RateLimiter(settings.keys.rate_limit_per_minute),
+        telemetry=app.state.telemetry,
+    )
+    return app

@@ -1,0 +1,137 @@
+"""What every portal collector shares: the item shapes, the protocol, the error tree.
+
+Error tree (what the run does with each):
+
+    CollectorError                  base of everything a collector raises
+    ├── NotConfigured               the portal needs a key we don't have: skip it, say so
+    ├── StructuralError             the portal's answer is unusable as a whole (``reqErr`` on
+    │                               HTTP 200, a non-``00`` ``resultCode``, page 1 with no rows,
+    │                               a shape we don't know, a 4xx): fail the run loudly
+    ├── TransientError              timeouts, connection errors, 429, 5xx: retried by the client
+    │   └── RetriesExhausted        still failing after ``max_retries``: fails the run
+    ├── RobotsDisallowed            robots.txt forbids the page: not fetched
+    └── ItemError                   one item cannot be used: that item fails alone
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+import httpx
+
+
+class CollectorError(Exception):
+    """Base of every error a collector raises."""
+
+
+class NotConfigured(CollectorError):
+    """The portal needs a key (or URL) that is not set."""
+
+
+class StructuralError(CollectorError):
+    """The portal's answer as a whole is unusable; the message tells an operator what to do."""
+
+
+class TransientError(CollectorError):
+    """A failure worth retrying: timeout, connection error, 429 or 5xx."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RetriesExhausted(TransientError):
+    """A transient failure that outlasted every retry."""
+
+
+class RobotsDisallowed(CollectorError):
+    """robots.txt forbids fetching the page."""
+
+
+class ItemError(CollectorError):
+    """One item cannot be parsed or normalised; the run goes on without it."""
+
+
+@dataclass(frozen=True)
+class RawItem:
+    """One announcement exactly as the portal gave it (JSON-able ``payload``)."""
+
+    portal_id: str
+    external_id: str
+    url: str | None
+    payload: dict[str, Any]
+
+
+PERIOD_KINDS = ("dated", "rolling", "until_budget", "tba", "unknown")
+
+
+@dataclass
+class NormalizedProgram:
+    """A cleaned announcement, ready to be written to ``support_programs``."""
+
+    portal_id: str
+    external_id: str
+    title: str
+    implementing_agency: str | None = None
+    application_period: str | None = None  # "YYYY-MM-DD ~ YYYY-MM-DD" or the source's words
+    apply_start: dt.date | None = None
+    apply_end: dt.date | None = None
+    period_kind: str = "unknown"  # one of PERIOD_KINDS
+    application_status: str | None = None  # 접수예정 / 접수중 / 마감 / 상시
+    support_field: str | None = None
+    support_amount: str | None = None
+    region: str | None = None
+    target_audience: str | None = None
+    description: str | None = None
+    required_documents: list[str] = field(default_factory=list)
+    evaluation_criteria: list[str] = field(default_factory=list)
+    attachments: list[dict[str, str]] = field(default_factory=list)  # [{"name", "url"}]
+    detail_url: str | None = None
+    view_count: int = 0  # volatile: never part of the content hash
+
+
+@dataclass(frozen=True)
+class CollectorSettings:
+    """Where the portals are and the keys to reach them (built from ``Settings``)."""
+
+    bizinfo_url: str = "https://www.bizinfo.go.kr"
+    bizinfo_api_key: str | None = None
+    kstartup_api_url: str = (
+        "https://apis.data.go.kr/B552735/kisedKstartupService01/getAnnouncementInformation01"
+    )
+    kstartup_url: str = "https://www.k-startup.go.kr"
+    mss_api_url: str = "https://apis.data.go.kr/1421000/mssBizService_v2/getbizList_v2"
+    data_go_kr_key: str | None = None
+
+
+class PortalFetcher(Protocol):
+    """The shared HTTP client (``collectors.http.PortalClient``) as collectors see it."""
+
+    async def get(
+        self, url: str, *, params: dict[str, str] | None = None, html: bool = False
+    ) -> httpx.Response:
+        """GET with politeness delay, retries and (for ``html=True``) robots.txt checks."""
+        ...
+
+
+class Collector(Protocol):
+    """One portal. Implementations live one per module in ``paperwork.collectors``."""
+
+    portal_id: ClassVar[str]
+
+    def __init__(self, fetcher: PortalFetcher, settings: CollectorSettings) -> None: ...
+
+    def check_configured(self) -> None:
+        """Raise ``NotConfigured`` when the portal cannot be collected with these settings."""
+        ...
+
+    def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
+        """Yield raw items, newest first, at most ``max_items``."""
+        ...
+
+    def normalize(self, item: RawItem, *, today: dt.date) -> NormalizedProgram:
+        """Clean one raw item; ``today`` is the Asia/Seoul date. Raises ``ItemError``."""
+        ...

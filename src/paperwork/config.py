@@ -1,0 +1,155 @@
+"""Settings: one validated class read from the environment (prefix ``PAPERWORK_``) and ``.env``,
+plus the reader of the seed's ``.env.ai`` key file (AI/OCR keys, rate limit, timeout)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing import Annotated
+
+log = logging.getLogger(__name__)
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/paperwork.db"
+
+# The seed's key names (CONTRACT.md, Settings); the values are secrets unless listed in PLAIN_KEYS.
+SECRET_KEYS = ("NAVER_OCR_API_KEY", "GEMINI_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY")
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept plain ``postgresql://`` / ``sqlite://`` URLs and pick the async driver for them."""
+    for plain, async_prefix in (
+        ("postgresql://", "postgresql+asyncpg://"),
+        ("postgres://", "postgresql+asyncpg://"),
+        ("sqlite://", "sqlite+aiosqlite://"),
+    ):
+        if url.startswith(plain):
+            return async_prefix + url[len(plain) :]
+    return url
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="PAPERWORK_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    database_url: str = DEFAULT_DATABASE_URL
+    host: str = "127.0.0.1"
+    port: int = 8006
+    env_ai_file: Path = Path(".env.ai")
+    cors_origins: Annotated[list[str], NoDecode] = []
+    log_level: str = "INFO"
+    timezone: str = "Asia/Seoul"
+    db_pool_size: int = 10
+    scheduler: bool = True
+
+    # Portals (issue 3): where to reach them and their keys.
+    bizinfo_url: str = "https://www.bizinfo.go.kr"
+    bizinfo_api_key: SecretStr | None = None
+    kstartup_api_url: str = (
+        "https://apis.data.go.kr/B552735/kisedKstartupService01/getAnnouncementInformation01"
+    )
+    kstartup_url: str = "https://www.k-startup.go.kr"
+    mss_api_url: str = "https://apis.data.go.kr/1421000/mssBizService_v2/getbizList_v2"
+    data_go_kr_key: SecretStr | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_driver(cls, value: str) -> str:
+        return normalize_database_url(value)
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises for an unknown zone: fail at start, not at the first request
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @cached_property
+    def keys(self) -> KeyFile:
+        return read_key_file(self.env_ai_file)
+
+
+@dataclass(frozen=True)
+class KeyFile:
+    """The values of the ``.env.ai`` key file, with the seed's defaults."""
+
+    values: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default)
+
+    def get_int(self, name: str, default: int) -> int:
+        try:
+            return int(self.values.get(name, default))
+        except ValueError:
+            log.warning("env_ai.bad_value key=%s expected=int", name)
+            return default
+
+    def get_float(self, name: str, default: float) -> float:
+        try:
+            return float(self.values.get(name, default))
+        except ValueError:
+            log.warning("env_ai.bad_value key=%s expected=float", name)
+            return default
+
+    def get_bool(self, name: str, default: bool) -> bool:
+        raw = self.values.get(name)
+        return default if raw is None else raw.strip().lower() in ("1", "true", "yes", "on")
+
+    @property
+    def rate_limit_per_minute(self) -> int:
+        return max(1, self.get_int("API_RATE_LIMIT", 100))
+
+    @property
+    def timeout_seconds(self) -> float:
+        return max(1.0, self.get_float("API_TIMEOUT", 30))
+
+    def secrets(self) -> list[str]:
+        """Every secret value, so tests and log filters can check none leaks."""
+        return [self.values[key] for key in SECRET_KEYS if self.values.get(key)]
+
+
+def read_key_file(path: Path) -> KeyFile:
+    """Parse KEY=VALUE lines (``#`` comments, quotes stripped). A missing file means no keys."""
+    if not path.exists():
+        log.warning("env_ai.missing path=%s (no AI/OCR keys loaded)", path)
+        return KeyFile()
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    if mode != 0o600:
+        log.warning("env_ai.insecure_mode path=%s mode=%o (expected 600)", path, mode)
+    values: dict[str, str] = {}
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[len("export ") :]
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            # Never echo the line: it may hold a secret.
+            log.warning("env_ai.bad_line path=%s line=%d", path, number)
+            continue
+        values[key.strip()] = value.strip().strip("\"'")
+    return KeyFile(values)

@@ -1,0 +1,143 @@
+"""The database: engine and sessions built from Settings (never at import time), the declarative
+Base with a naming convention, and the two transaction boundaries (request and job)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import DateTime, TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware datetimes stored as UTC on every backend (SQLite keeps no offset)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: store timezone-aware values only")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, str):  # raw SQL on SQLite hands back the stored text
+            value = dt.datetime.fromisoformat(value)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _prepare_sqlite_file(url: str) -> None:
+    database = make_url(url).database
+    if database and database != ":memory:":
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the API read while a run writes; busy_timeout makes writers queue, not fail.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def build_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
+    if database_url.startswith("sqlite"):
+        _prepare_sqlite_file(database_url)
+        engine = create_async_engine(database_url, echo=echo, connect_args={"timeout": 15})
+        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_async_engine(
+        database_url,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size // 2,
+        pool_timeout=10,
+        # A request must not hang for minutes when the server is gone: fail fast into a 503.
+        connect_args={"timeout": 5, "command_timeout": 30, "server_settings": {"jit": "off"}},
+    )
+
+
+class Database:
+    """An engine and its session factory; one per app (or CLI command), built from Settings."""
+
+    def __init__(self, database_url: str, *, pool_size: int = 10) -> None:
+        self.url = database_url
+        self.engine = build_engine(database_url, pool_size=pool_size)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def pool_status(self) -> dict[str, int]:
+        """Connections open, the most the pool keeps, and how many sit idle."""
+        pool: Any = self.engine.pool
+        idle = int(pool.checkedin()) if hasattr(pool, "checkedin") else 0
+        busy = int(pool.checkedout()) if hasattr(pool, "checkedout") else 0
+        size = int(pool.size()) if hasattr(pool, "size") else 1
+        return {"current_size": idle + busy, "max_size": size, "idle_connections": idle}
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def session_scope(self) -> AsyncIterator[AsyncSession]:
+        """The job/CLI boundary: commit when the block ends, roll back when it raises."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """The request boundary: commit after the endpoint returns (before the response is sent)."""
+    database: Database = request.app.state.db
+    async with database.session_scope() as session:
+        yield session
+
+
+# scope="function": commit before the response goes out, so a failed commit is the client's 503,
+# not a silent loss after a 200.
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

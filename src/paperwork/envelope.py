@@ -1,0 +1,59 @@
+"""The seed's response envelope, rendered with orjson (fast, and datetimes keep their offset)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Generic, Literal, TypeVar
+
+import orjson
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+T = TypeVar("T")
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.UTC).isoformat()
+
+
+def iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+class OrjsonResponse(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+
+
+def ok(data: Any, *, status_code: int = 200, headers: dict[str, str] | None = None) -> Any:
+    """A success envelope. Typed ``Any`` so routes can declare their documented model."""
+    return OrjsonResponse(
+        {"success": True, "timestamp": now_iso(), "data": data},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+def failure(message: str, status_code: int, headers: dict[str, str] | None = None) -> Any:
+    return OrjsonResponse(
+        {"success": False, "timestamp": now_iso(), "error": message},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+class Envelope(BaseModel, Generic[T]):
+    success: Literal[True] = True
+    timestamp: str
+    data: T
+
+
+class ErrorEnvelope(BaseModel):
+    success: Literal[False] = False
+    timestamp: str
+    error: str
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the failure envelope, so clients (and schemathesis) know its shape."""
+    return {code: {"model": ErrorEnvelope} for code in codes}

@@ -1,0 +1,92 @@
+"""Domain errors carry their HTTP status; one set of handlers renders every failure in the seed
+envelope with its real status code, and never a stack trace or SQL."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from paperwork.envelope import failure
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status_code = 400
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class NotFound(AppError):
+    status_code = 404
+
+
+class Unauthorized(AppError):
+    status_code = 401
+
+
+class Conflict(AppError):
+    status_code = 409
+
+
+class InvalidInput(AppError):
+    status_code = 422
+
+
+class ServiceUnavailable(AppError):
+    status_code = 503
+
+
+def describe_validation_error(errors: Any) -> str:
+    """One readable line per problem: ``body.daily_limit: Input should be ≤ 1000``."""
+    parts = []
+    for error in errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+        message = error.get("msg", "invalid value")
+        parts.append(f"{location}: {message}" if location else message)
+    return "; ".join(parts) or "invalid request"
+
+
+# What a dead or unreachable database raises, wrapped by SQLAlchemy or straight from the driver
+# and the OS (connection refused, host gone).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError, OSError)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(AppError)
+    async def _app_error(_request: Request, exc: AppError) -> Any:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return failure(exc.message, exc.status_code, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_request: Request, exc: RequestValidationError) -> Any:
+        return failure(describe_validation_error(exc.errors()), 422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> Any:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if exc.status_code == 404 and message == "Not Found":
+            message = "찾을 수 없는 경로입니다 (not found)"
+        return failure(message, exc.status_code, dict(exc.headers or {}) or None)
+
+    async def _database_unavailable(request: Request, exc: Exception) -> Any:
+        log.error("db.unavailable path=%s error=%s", request.url.path, type(exc).__name__)
+        return failure("데이터베이스에 연결할 수 없습니다 (database unavailable)", 503)
+
+    for exc_class in DATABASE_UNAVAILABLE:
+        app.add_exception_handler(exc_class, _database_unavailable)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Any:
+        log.exception("request.failed path=%s", request.url.path)
+        return failure("Internal server error", 500)

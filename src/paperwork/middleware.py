@@ -1,0 +1,127 @@
+"""One pure-ASGI middleware for every request: request id, timing header, access log line,
+per-client rate limit, Prometheus counters. Pure ASGI (not BaseHTTPMiddleware) because it sits
+on the hot path of every request."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+import uuid
+from dataclasses import dataclass, field
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from paperwork.envelope import failure
+from paperwork.ops.telemetry import Telemetry
+
+log = logging.getLogger("paperwork.access")
+
+# Health checks and scrapers of metrics must never be throttled into looking like an outage.
+RATE_LIMIT_EXEMPT = ("/health", "/metrics")
+MAX_REQUEST_ID_LENGTH = 128
+
+
+@dataclass
+class _Bucket:
+    tokens: float
+    updated: float
+
+
+@dataclass
+class RateLimiter:
+    """A token bucket per client: ``per_minute`` requests, refilled continuously."""
+
+    per_minute: int
+    clock: object = time.monotonic
+    _buckets: dict[str, _Bucket] = field(default_factory=dict)
+    _last_sweep: float = 0.0
+
+    def acquire(self, client: str) -> float:
+        """Take one token; returns 0 when allowed, else the seconds until the next token."""
+        now = self.clock()  # type: ignore[operator]
+        rate = self.per_minute / 60.0
+        bucket = self._buckets.get(client)
+        if bucket is None:
+            bucket = self._buckets[client] = _Bucket(float(self.per_minute), now)
+        else:
+            bucket.tokens = min(self.per_minute, bucket.tokens + (now - bucket.updated) * rate)
+            bucket.updated = now
+        self._sweep(now)
+        if bucket.tokens >= 1:
+            bucket.tokens -= 1
+            return 0.0
+        return (1 - bucket.tokens) / rate
+
+    def _sweep(self, now: float) -> None:
+        # Forget clients idle for a minute (their bucket is full again anyway): bounded memory.
+        if now - self._last_sweep < 60:
+            return
+        self._last_sweep = now
+        for key in [k for k, b in self._buckets.items() if now - b.updated > 60]:
+            del self._buckets[key]
+
+
+class RequestContextMiddleware:
+    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, telemetry: Telemetry) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.telemetry = telemetry
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        path: str = scope["path"]
+        client = (scope.get("client") or ("unknown", 0))[0]
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = request_id
+                headers["X-Process-Time"] = f"{time.perf_counter() - started:.6f}"
+            await send(message)
+
+        try:
+            if not path.startswith(RATE_LIMIT_EXEMPT):
+                wait = self.limiter.acquire(client)
+                if wait > 0:
+                    response = failure(
+                        "요청이 너무 많습니다. 잠시 후 다시 시도하세요 (rate limit exceeded)",
+                        429,
+                        {"Retry-After": str(max(1, math.ceil(wait)))},
+                    )
+                    await response(scope, receive, send_with_headers)
+                    return
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            elapsed = time.perf_counter() - started
+            route = scope.get("route")
+            route_path = getattr(route, "path", None) or "unmatched"
+            self.telemetry.observe(scope["method"], route_path, status, elapsed)
+            log.info(
+                "http.request method=%s path=%s status=%d duration_ms=%.1f client=%s "
+                "request_id=%s",
+                scope["method"],
+                path,
+                status,
+                elapsed * 1000,
+                client,
+                request_id,
+            )
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            candidate = value.decode("latin-1").strip()
+            # Keep the caller's id only when it is a sane token: it goes into logs and headers.
+            if 0 < len(candidate) <= MAX_REQUEST_ID_LENGTH and candidate.isprintable():
+                return candidate
+    return None

@@ -1,0 +1,189 @@
+"""Every table, typed. Names and columns of the seed's tables are kept (CONTRACT.md, "Data")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from paperwork.db import Base, UTCDateTime, utcnow
+
+# JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+class SupportProgram(Base):
+    """One announcement from one portal; the row the API and the dashboard serve."""
+
+    __tablename__ = "support_programs"
+    __table_args__ = (
+        UniqueConstraint("portal_id", "external_id"),
+        # The dashboard's order (newest scrape first, then id) straight from an index, with and
+        # without the portal filter: no sort per request, however many rows.
+        Index("ix_support_programs_scraped_at_id", text("scraped_at DESC"), text("id DESC")),
+        Index(
+            "ix_support_programs_portal_scraped_at_id",
+            "portal_id",
+            text("scraped_at DESC"),
+            text("id DESC"),
+        ),
+        Index("ix_support_programs_first_seen_at", "first_seen_at"),
+        Index("ix_support_programs_apply_end", "apply_end"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    portal_id: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(128))
+    title: Mapped[str] = mapped_column(Text)
+    implementing_agency: Mapped[str | None] = mapped_column(Text)
+    application_period: Mapped[str | None] = mapped_column(Text)
+    application_status: Mapped[str | None] = mapped_column(String(16))
+    support_field: Mapped[str | None] = mapped_column(Text)
+    support_amount: Mapped[str | None] = mapped_column(Text)
+    region: Mapped[str | None] = mapped_column(Text)
+    target_audience: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    required_documents: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    evaluation_criteria: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    attachments: Mapped[list[dict[str, str]]] = mapped_column(JSONType, default=list)
+    detail_url: Mapped[str | None] = mapped_column(Text)
+    view_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    data_quality_score: Mapped[float | None] = mapped_column(Float)
+    original_raw_id: Mapped[int | None] = mapped_column(
+        ForeignKey("raw_scraped_data.id", ondelete="SET NULL")
+    )
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    apply_start: Mapped[dt.date | None] = mapped_column(Date)
+    apply_end: Mapped[dt.date | None] = mapped_column(Date)
+    period_kind: Mapped[str] = mapped_column(
+        String(16), default="unknown", server_default="unknown"
+    )
+    # When the raw row behind the current version was scraped (the seed read it through a join
+    # on original_raw_id; a copy here lets the list be served from one index).
+    scraped_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ProgramCount(Base):
+    """Programs per portal, kept by database triggers so a page's ``total`` costs one tiny read."""
+
+    __tablename__ = "program_counts"
+
+    portal_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class RawScrapedData(Base):
+    """Each fetched item exactly as received, stored before anything else can fail."""
+
+    __tablename__ = "raw_scraped_data"
+    __table_args__ = (
+        Index("ix_raw_scraped_data_portal_scraped_at", "portal_id", "scraped_at"),
+        Index("ix_raw_scraped_data_portal_external", "portal_id", "external_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    portal_id: Mapped[str] = mapped_column(String(32))
+    external_id: Mapped[str] = mapped_column(String(128))
+    url: Mapped[str | None] = mapped_column(Text)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    scraped_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    quality_score: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str | None] = mapped_column(String(16))  # promoted / rejected / failed
+    status_reason: Mapped[str | None] = mapped_column(Text)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("scrape_runs.id", ondelete="SET NULL"))
+
+
+class ScrapingConfig(Base):
+    """One row per portal: how often, how politely and how strictly to collect it."""
+
+    __tablename__ = "scraping_config"
+
+    portal_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    daily_limit: Mapped[int] = mapped_column(Integer, default=100)
+    interval_hours: Mapped[int] = mapped_column(Integer, default=24)
+    interval_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    random_delay_min: Mapped[int] = mapped_column(Integer, default=1)
+    random_delay_max: Mapped[int] = mapped_column(Integer, default=5)
+    start_time: Mapped[dt.time | None] = mapped_column(Time)
+    end_time: Mapped[dt.time | None] = mapped_column(Time)
+    weekdays_only: Mapped[bool] = mapped_column(Boolean, default=True)
+    quality_threshold: Mapped[float] = mapped_column(Float, default=7.0)
+    auto_retry: Mapped[bool] = mapped_column(Boolean, default=True)
+    max_retries: Mapped[int] = mapped_column(Integer, default=3)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class ScrapeRun(Base):
+    """One collection run of one portal, with what it did."""
+
+    __tablename__ = "scrape_runs"
+    __table_args__ = (
+        Index("ix_scrape_runs_portal_started_at", "portal_id", "started_at"),
+        Index("ix_scrape_runs_started_at", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    portal_id: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str] = mapped_column(String(16))  # schedule / manual / cli
+    status: Mapped[str] = mapped_column(String(16))  # running / succeeded / partial / failed / ...
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    fetched: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+
+
+class ProgramChange(Base):
+    """One field of one program that a later scrape changed: from what, to what."""
+
+    __tablename__ = "program_changes"
+    __table_args__ = (Index("ix_program_changes_program_changed_at", "program_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("support_programs.id", ondelete="CASCADE")
+    )
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("scrape_runs.id", ondelete="SET NULL"))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    field: Mapped[str] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+
+
+class AdminToken(Base):
+    """An admin bearer token, stored only as its SHA-256 hash."""
+
+    __tablename__ = "admin_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

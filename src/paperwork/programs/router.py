@@ -1,0 +1,53 @@
+"""``/scraping-dashboard``: the seed's collection list and scraping status (CONTRACT.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from paperwork.db import SessionDep
+from paperwork.envelope import Envelope, error_responses, ok
+from paperwork.errors import NotFound
+from paperwork.portals import service as portal_service
+from paperwork.portals.catalog import PORTAL_NAMES
+from paperwork.programs import service
+from paperwork.programs.schemas import CollectionPage, ScrapingStatus
+
+router = APIRouter(tags=["scraping-dashboard"])
+
+
+class DashboardAction(StrEnum):
+    collection_list = "collection_list"
+    scraping_status = "scraping_status"
+
+
+@router.get(
+    "/scraping-dashboard",
+    response_model=Envelope[CollectionPage] | Envelope[ScrapingStatus],
+    responses=error_responses(404, 422),
+    summary="수집 현황: 지원사업 목록(collection_list) 또는 수집 상태(scraping_status)",
+)
+async def scraping_dashboard(
+    request: Request,
+    session: SessionDep,
+    action: DashboardAction = DashboardAction.collection_list,
+    limit: Annotated[int, Query(ge=1, le=100)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    portal_id: Annotated[str | None, Query(max_length=32)] = None,
+) -> Any:
+    if action is DashboardAction.scraping_status:
+        now = dt.datetime.now(dt.UTC)
+        data = await service.scraping_status(
+            session,
+            tz=request.app.state.settings.tz,
+            next_scheduled=await portal_service.next_scheduled(session, now=now),
+        )
+        return ok(data)
+    if portal_id is not None and portal_id not in PORTAL_NAMES:
+        raise NotFound(f"알 수 없는 포털입니다: {portal_id}")
+    return ok(
+        await service.collection_list(session, portal_id=portal_id, limit=limit, offset=offset)
+    )
