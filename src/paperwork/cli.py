@@ -88,7 +88,9 @@ def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
 
 
 @token_app.command("create")
-def token_create(name: Annotated[str, typer.Argument(help="Who or what the token is for.")]) -> None:
+def token_create(
+    name: Annotated[str, typer.Argument(help="Who or what the token is for.")],
+) -> None:
     """Create an admin token; it is printed once, as the last line, and never again."""
     from paperwork.auth import create_token
 

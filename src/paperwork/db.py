@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
@@ -56,11 +55,11 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
         if value is None:
             return None
-        if isinstance(value, str):  # raw SQL on SQLite hands back the stored text
-            value = dt.datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+        assert isinstance(moment, dt.datetime)
+        if moment.tzinfo is None:  # SQLite keeps no offset: the stored value is UTC
+            return moment.replace(tzinfo=dt.UTC)
+        return moment.astimezone(dt.UTC)
 
 
 def _prepare_sqlite_file(url: str) -> None:

@@ -106,8 +106,7 @@ class RequestContextMiddleware:
             route_path = getattr(route, "path", None) or "unmatched"
             self.telemetry.observe(scope["method"], route_path, status, elapsed)
             log.info(
-                "http.request method=%s path=%s status=%d duration_ms=%.1f client=%s "
-                "request_id=%s",
+                "http.request method=%s path=%s status=%d duration_ms=%.1f client=%s request_id=%s",
                 scope["method"],
                 path,
                 status,
@@ -118,7 +117,8 @@ class RequestContextMiddleware:
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
-    for name, value in scope["headers"]:
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for name, value in headers:
         if name == b"x-request-id":
             candidate = value.decode("latin-1").strip()
             # Keep the caller's id only when it is a sane token: it goes into logs and headers.

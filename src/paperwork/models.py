@@ -17,7 +17,6 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
-    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,14 +34,10 @@ class SupportProgram(Base):
     __table_args__ = (
         UniqueConstraint("portal_id", "external_id"),
         # The dashboard's order (newest scrape first, then id) straight from an index, with and
-        # without the portal filter: no sort per request, however many rows.
-        Index("ix_support_programs_scraped_at_id", text("scraped_at DESC"), text("id DESC")),
-        Index(
-            "ix_support_programs_portal_scraped_at_id",
-            "portal_id",
-            text("scraped_at DESC"),
-            text("id DESC"),
-        ),
+        # without the portal filter: no sort per request, however many rows. (Both databases
+        # walk a b-tree backwards, so ascending columns serve "DESC, DESC".)
+        Index("ix_support_programs_scraped_at_id", "scraped_at", "id"),
+        Index("ix_support_programs_portal_scraped_at_id", "portal_id", "scraped_at", "id"),
         Index("ix_support_programs_first_seen_at", "first_seen_at"),
         Index("ix_support_programs_apply_end", "apply_end"),
     )
@@ -166,9 +161,7 @@ class ProgramChange(Base):
     __table_args__ = (Index("ix_program_changes_program_changed_at", "program_id", "changed_at"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    program_id: Mapped[int] = mapped_column(
-        ForeignKey("support_programs.id", ondelete="CASCADE")
-    )
+    program_id: Mapped[int] = mapped_column(ForeignKey("support_programs.id", ondelete="CASCADE"))
     run_id: Mapped[int | None] = mapped_column(ForeignKey("scrape_runs.id", ondelete="SET NULL"))
     changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     field: Mapped[str] = mapped_column(String(64))

@@ -51,9 +51,7 @@ class ScrapingConfigUpdate(BaseModel):
         if not self.model_fields_set:
             raise ValueError("업데이트할 필드가 없습니다 (empty update)")
         nulls = sorted(
-            name
-            for name in self.model_fields_set - NULLABLE_FIELDS
-            if getattr(self, name) is None
+            name for name in self.model_fields_set - NULLABLE_FIELDS if getattr(self, name) is None
         )
         if nulls:
             raise ValueError(f"null is not allowed for: {', '.join(nulls)}")

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.models import ProgramCount, SupportProgram
@@ -37,12 +37,12 @@ COLLECTION_COLUMNS = (
 
 async def collection_page(
     session: AsyncSession, *, portal_id: str | None, limit: int, offset: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[Any]:
     statement = select(*COLLECTION_COLUMNS)
     if portal_id is not None:
         statement = statement.where(SP.portal_id == portal_id)
     statement = statement.order_by(SP.scraped_at.desc(), SP.id.desc()).limit(limit).offset(offset)
-    return (await session.execute(statement)).all()
+    return list((await session.execute(statement)).tuples().all())
 
 
 async def count_programs(session: AsyncSession, *, portal_id: str | None = None) -> int:
@@ -58,9 +58,7 @@ async def last_scraped_at(session: AsyncSession) -> dt.datetime | None:
 
 
 async def count_first_seen_since(session: AsyncSession, since: dt.datetime) -> int:
-    return int(
-        await session.scalar(select(func.count()).where(SP.first_seen_at >= since)) or 0
-    )
+    return int(await session.scalar(select(func.count()).where(SP.first_seen_at >= since)) or 0)
 
 
 async def portal_aggregates(session: AsyncSession) -> dict[str, tuple[int, Any, float | None]]:

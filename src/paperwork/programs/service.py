@@ -56,8 +56,6 @@ async def collection_list(
     }
 
 
-
-
 async def scraping_status(
     session: AsyncSession, *, tz: ZoneInfo, next_scheduled: dt.datetime | None
 ) -> dict[str, Any]:

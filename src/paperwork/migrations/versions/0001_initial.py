@@ -88,9 +88,7 @@ def upgrade() -> None:
         sa.Column("error", sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_scrape_runs")),
     )
-    op.create_index(
-        "ix_scrape_runs_portal_started_at", "scrape_runs", ["portal_id", "started_at"]
-    )
+    op.create_index("ix_scrape_runs_portal_started_at", "scrape_runs", ["portal_id", "started_at"])
     op.create_index("ix_scrape_runs_started_at", "scrape_runs", ["started_at"])
 
     op.create_table(
@@ -165,12 +163,12 @@ def upgrade() -> None:
     op.create_index(
         "ix_support_programs_scraped_at_id",
         "support_programs",
-        [sa.text("scraped_at DESC"), sa.text("id DESC")],
+        ["scraped_at", "id"],
     )
     op.create_index(
         "ix_support_programs_portal_scraped_at_id",
         "support_programs",
-        ["portal_id", sa.text("scraped_at DESC"), sa.text("id DESC")],
+        ["portal_id", "scraped_at", "id"],
     )
     op.create_index("ix_support_programs_first_seen_at", "support_programs", ["first_seen_at"])
     op.create_index("ix_support_programs_apply_end", "support_programs", ["apply_end"])

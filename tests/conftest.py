@@ -1,0 +1,219 @@
+"""Test fixtures: a real, migrated database per backend (SQLite always; PostgreSQL when
+PAPERWORK_TEST_DATABASE_URL is set), each test starting from the freshly migrated state, and the
+app served in-process through httpx."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.engine import make_url
+
+from paperwork.app import create_app
+from paperwork.auth import create_token
+from paperwork.config import Settings, normalize_database_url
+from paperwork.db import Base, Database
+from paperwork.migrate import upgrade
+from paperwork.models import ScrapingConfig
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PG_URL_VARIABLE = "PAPERWORK_TEST_DATABASE_URL"
+# Generous, so ordinary tests never meet the rate limit; its own test lowers it.
+TEST_RATE_LIMIT = 100_000
+
+
+def _postgres_server_url() -> str | None:
+    url = os.environ.get(PG_URL_VARIABLE)
+    if url:
+        return normalize_database_url(url)
+    if IN_CI:
+        pytest.fail(f"CI=true but {PG_URL_VARIABLE} is not set: PostgreSQL tests must run")
+    return None
+
+
+async def _admin_execute(server_url: str, statement: str) -> None:
+    url = make_url(server_url)
+    conn = await asyncpg.connect(
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        user=url.username or "postgres",
+        password=url.password,
+        database=url.database or "postgres",
+    )
+    try:
+        await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """A migrated database for the whole session, one per backend."""
+    if request.param == "sqlite":
+        path = tmp_path_factory.mktemp("sqlite") / "paperwork.db"
+        url = f"sqlite+aiosqlite:///{path}"
+        upgrade(url)
+        yield url
+        return
+    server_url = _postgres_server_url()
+    if server_url is None:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
+    name = f"paperwork_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin_execute(server_url, f'CREATE DATABASE "{name}"'))
+    url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_admin_execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def migrated_configs(database_url: str) -> list[dict[str, Any]]:
+    """The scraping_config rows exactly as the migration wrote them (restored after each test)."""
+
+    async def read() -> list[dict[str, Any]]:
+        database = Database(database_url, pool_size=1)
+        try:
+            async with database.session_scope() as session:
+                rows = (await session.execute(select(ScrapingConfig.__table__))).mappings()
+                return [dict(row) for row in rows]
+        finally:
+            await database.dispose()
+
+    return asyncio.run(read())
+
+
+async def _reset(database: Database, configs: list[dict[str, Any]]) -> None:
+    async with database.session_scope() as session:
+        if database.dialect == "postgresql":
+            names = ", ".join(table.name for table in Base.metadata.sorted_tables)
+            await session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(Base.metadata.sorted_tables):
+                await session.execute(delete(table))
+        await session.execute(insert(ScrapingConfig.__table__), configs)
+
+
+@pytest.fixture
+async def db(database_url: str, migrated_configs: list[dict[str, Any]]) -> AsyncIterator[Database]:
+    """The session's database, reset to its just-migrated state before the test."""
+    database = Database(database_url, pool_size=5)
+    await _reset(database, migrated_configs)
+    try:
+        yield database
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+def key_file(tmp_path: Path) -> Path:
+    path = tmp_path / ".env.ai"
+    path.write_text(f"API_RATE_LIMIT={TEST_RATE_LIMIT}\n", encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+@pytest.fixture
+def settings(db: Database, key_file: Path) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=db.url,
+        env_ai_file=key_file,
+        scheduler=False,
+    )
+
+
+async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and talk to it in-process over httpx."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            yield client
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async for api in serve(settings):
+        yield api
+
+
+@pytest.fixture
+async def admin_token(db: Database) -> str:
+    async with db.session_scope() as session:
+        return await create_token(session, name="test-admin")
+
+
+@pytest.fixture
+def admin_headers(admin_token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {admin_token}"}
+
+
+@pytest.fixture
+def make_program(db: Database) -> Any:
+    """Insert a support program (fields override realistic defaults); returns its id."""
+    import datetime as dt
+
+    from paperwork.models import SupportProgram
+
+    counter = iter(range(1, 1_000_000))
+
+    async def make(**fields: Any) -> int:
+        number = next(counter)
+        now = dt.datetime.now(dt.UTC)
+        values: dict[str, Any] = {
+            "portal_id": "bizinfo",
+            "external_id": f"PBLN_{number:012d}",
+            "title": f"2026년 중소기업 지원사업 {number}차 공고",
+            "implementing_agency": "중소벤처기업부",
+            "application_period": "2026-11-01 ~ 2026-12-31",
+            "application_status": "접수중",
+            "support_field": "금융",
+            "support_amount": "최대 1억원",
+            "description": "사업 개요",
+            "target_audience": "중소기업",
+            "detail_url": f"https://www.bizinfo.go.kr/sii/siia/selectSIIA200Detail.do?pblancId={number}",
+            "data_quality_score": 8.5,
+            "apply_start": dt.date(2026, 11, 1),
+            "apply_end": dt.date(2026, 12, 31),
+            "period_kind": "dated",
+            "scraped_at": now,
+            "first_seen_at": now,
+            "last_seen_at": now,
+        }
+        values.update(fields)
+        async with db.session_scope() as session:
+            program = SupportProgram(**values)
+            session.add(program)
+            await session.flush()
+            return program.id
+
+    return make
+
+
+_skipped_in_ci: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if IN_CI and report.skipped:
+        _skipped_in_ci.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    # In CI a skip hides a test that did not run (no PostgreSQL, no browser): that is a failure.
+    if _skipped_in_ci:
+        print(f"\nCI=true: {len(_skipped_in_ci)} test(s) skipped, failing the run:")
+        for nodeid in _skipped_in_ci[:20]:
+            print(f"  {nodeid}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
