@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,7 +42,8 @@ async def collection_page(
     if portal_id is not None:
         statement = statement.where(SP.portal_id == portal_id)
     statement = statement.order_by(SP.scraped_at.desc(), SP.id.desc()).limit(limit).offset(offset)
-    return list((await session.execute(statement)).tuples().all())
+    result = await session.execute(statement)
+    return cast(Sequence[Any], result.all())
 
 
 async def count_programs(session: AsyncSession, *, portal_id: str | None = None) -> int:
