@@ -11,23 +11,19 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 
-from paperwork.app import create_app
+from apptest import TEST_RATE_LIMIT, admin_execute, serve
 from paperwork.auth import create_token
 from paperwork.config import Settings, normalize_database_url
 from paperwork.db import Base, Database
 from paperwork.migrate import upgrade
-from paperwork.models import ScrapingConfig
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_URL_VARIABLE = "PAPERWORK_TEST_DATABASE_URL"
-# Generous, so ordinary tests never meet the rate limit; its own test lowers it.
-TEST_RATE_LIMIT = 100_000
 
 
 def _postgres_server_url() -> str | None:
@@ -37,21 +33,6 @@ def _postgres_server_url() -> str | None:
     if IN_CI:
         pytest.fail(f"CI=true but {PG_URL_VARIABLE} is not set: PostgreSQL tests must run")
     return None
-
-
-async def _admin_execute(server_url: str, statement: str) -> None:
-    url = make_url(server_url)
-    conn = await asyncpg.connect(
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        user=url.username or "postgres",
-        password=url.password,
-        database=url.database or "postgres",
-    )
-    try:
-        await conn.execute(statement)
-    finally:
-        await conn.close()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -69,32 +50,36 @@ def database_url(
     if server_url is None:
         pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
     name = f"paperwork_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin_execute(server_url, f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_execute(server_url, f'CREATE DATABASE "{name}"'))
     url = make_url(server_url).set(database=name).render_as_string(hide_password=False)
     try:
         upgrade(url)
         yield url
     finally:
-        asyncio.run(_admin_execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin_execute(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture(scope="session")
-def migrated_configs(database_url: str) -> list[dict[str, Any]]:
-    """The scraping_config rows exactly as the migration wrote them (restored after each test)."""
+def migrated_rows(database_url: str) -> dict[str, list[dict[str, Any]]]:
+    """The rows the migrations wrote (portal configs, state), restored before each test."""
 
-    async def read() -> list[dict[str, Any]]:
+    async def read() -> dict[str, list[dict[str, Any]]]:
         database = Database(database_url, pool_size=1)
         try:
             async with database.session_scope() as session:
-                rows = (await session.execute(select(ScrapingConfig.__table__))).mappings()
-                return [dict(row) for row in rows]
+                snapshot = {}
+                for table in Base.metadata.sorted_tables:
+                    rows = [dict(row) for row in (await session.execute(select(table))).mappings()]
+                    if rows:
+                        snapshot[table.name] = rows
+                return snapshot
         finally:
             await database.dispose()
 
     return asyncio.run(read())
 
 
-async def _reset(database: Database, configs: list[dict[str, Any]]) -> None:
+async def _reset(database: Database, snapshot: dict[str, list[dict[str, Any]]]) -> None:
     async with database.session_scope() as session:
         if database.dialect == "postgresql":
             names = ", ".join(table.name for table in Base.metadata.sorted_tables)
@@ -102,14 +87,18 @@ async def _reset(database: Database, configs: list[dict[str, Any]]) -> None:
         else:
             for table in reversed(Base.metadata.sorted_tables):
                 await session.execute(delete(table))
-        await session.execute(insert(ScrapingConfig.__table__), configs)
+        for table in Base.metadata.sorted_tables:
+            if table.name in snapshot:
+                await session.execute(insert(table), snapshot[table.name])
 
 
 @pytest.fixture
-async def db(database_url: str, migrated_configs: list[dict[str, Any]]) -> AsyncIterator[Database]:
+async def db(
+    database_url: str, migrated_rows: dict[str, list[dict[str, Any]]]
+) -> AsyncIterator[Database]:
     """The session's database, reset to its just-migrated state before the test."""
     database = Database(database_url, pool_size=5)
-    await _reset(database, migrated_configs)
+    await _reset(database, migrated_rows)
     try:
         yield database
     finally:
@@ -132,15 +121,6 @@ def settings(db: Database, key_file: Path) -> Settings:
         env_ai_file=key_file,
         scheduler=False,
     )
-
-
-async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """Run the app's lifespan and talk to it in-process over httpx."""
-    app = create_app(settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
 
 
 @pytest.fixture

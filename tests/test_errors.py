@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from conftest import serve
+from apptest import serve
 from paperwork.config import Settings
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import serve
+from apptest import serve
 from paperwork.config import Settings
 from paperwork.middleware import RateLimiter
 

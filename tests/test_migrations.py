@@ -68,15 +68,15 @@ def test_downgrade_to_base_and_upgrade_again(database_url: str, tmp_path: Any) -
         url = f"sqlite+aiosqlite:///{tmp_path / 'roundtrip.db'}"
         _roundtrip(url)
         return
-    from conftest import _admin_execute  # the PostgreSQL server the session already uses
+    from apptest import admin_execute  # the PostgreSQL server the session already uses
 
     name = "paperwork_roundtrip_" + tmp_path.name[-8:].replace("-", "_")
     server = database_url.rsplit("/", 1)[0] + "/postgres"
-    asyncio.run(_admin_execute(server, f'CREATE DATABASE "{name}"'))
+    asyncio.run(admin_execute(server, f'CREATE DATABASE "{name}"'))
     try:
         _roundtrip(database_url.rsplit("/", 1)[0] + "/" + name)
     finally:
-        asyncio.run(_admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _roundtrip(url: str) -> None:

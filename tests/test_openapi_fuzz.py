@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from conftest import TEST_RATE_LIMIT
+from apptest import TEST_RATE_LIMIT
 from paperwork.app import create_app
 from paperwork.auth import create_token
 from paperwork.config import Settings

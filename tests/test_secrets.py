@@ -9,7 +9,7 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from conftest import serve
+from apptest import serve
 from paperwork.config import Settings, read_key_file
 from paperwork.ops.env_config import mask
 

@@ -180,3 +180,16 @@ class AdminToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class PortalState(Base):
+    """The scheduler's runtime state per portal, apart from the operator's config: who holds
+    the lease (and until when), and how many runs in a row have failed."""
+
+    __tablename__ = "portal_state"
+
+    portal_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_failure: Mapped[str | None] = mapped_column(Text)
