@@ -305,7 +305,8 @@ async def test_user_agent_is_sent() -> None:
     await client.get(API)
 
     assert seen[0].startswith("PaperworkAI/")
-    assert "(+https://github.com/paperwork-ai; 지원사업 공고 수집기)" in seen[0]
+    assert "support-program announcement collector" in seen[0]
+    assert seen[0].isascii()
 
 
 async def test_query_strings_never_reach_messages_or_logs(

@@ -135,3 +135,7 @@ class Collector(Protocol):
     def normalize(self, item: RawItem, *, today: dt.date) -> NormalizedProgram:
         """Clean one raw item; ``today`` is the Asia/Seoul date. Raises ``ItemError``."""
         ...
+
+    def parse_saved(self, body: bytes) -> list[RawItem]:
+        """The items of a saved API answer (``paperwork import``); raises ``StructuralError``."""
+        ...

@@ -55,7 +55,8 @@ def _package_version() -> str:
 def user_agent() -> str:
     return (
         f"{PRODUCT_TOKEN}/{_package_version()} "
-        "(+https://github.com/paperwork-ai; 지원사업 공고 수집기)"
+        # ASCII only: proxies and old servers mangle or reject non-ASCII header bytes.
+        "(+https://github.com/paperwork-ai; support-program announcement collector)"
     )
 
 
@@ -64,9 +65,7 @@ def build_http_client(
 ) -> httpx.AsyncClient:
     """The ``httpx.AsyncClient`` collectors share; built in the lifespan, closed by its owner."""
     return httpx.AsyncClient(
-        # httpx only accepts ASCII header values as str; the Korean description goes as UTF-8
-        # bytes (RFC 9110 obs-text), which is what an operator reading access logs will see.
-        headers={b"User-Agent": user_agent().encode()},
+        headers={"User-Agent": user_agent()},
         timeout=httpx.Timeout(timeout),
         follow_redirects=True,
         transport=transport,

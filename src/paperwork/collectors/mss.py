@@ -1,0 +1,190 @@
+"""중소벤처기업부 사업공고: the data.go.kr XML API (no HTML fallback, so a key is required).
+
+A development key allows 100 calls a day; 100 rows a page keeps a full run to a few calls.
+XML is parsed with defusedxml: the answer comes from the network.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
+from typing import Any, ClassVar
+from xml.etree.ElementTree import Element, ParseError
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from paperwork.collectors import register
+from paperwork.collectors._parsing import Page, as_text, check_status, data_go_kr_error, to_int
+from paperwork.collectors.base import (
+    CollectorSettings,
+    ItemError,
+    NormalizedProgram,
+    NotConfigured,
+    PortalFetcher,
+    RawItem,
+    StructuralError,
+)
+from paperwork.collectors.normalize import (
+    absolute_url,
+    application_status,
+    clean_multiline,
+    clean_text,
+    dedupe_attachments,
+    extract_amount,
+    extract_section,
+    period_from_fields,
+    period_label,
+    regions_in,
+)
+
+PORTAL_ID = "mss"
+AGENCY = "중소벤처기업부"
+SITE_URL = "https://www.mss.go.kr"
+NUM_OF_ROWS = 100
+MAX_PAGES = 50
+REPEATED = ("fileName", "fileUrl")  # one element for one file, repeated for several
+DOCUMENT_HEADINGS = ("제출서류", "구비서류", "신청서류")
+CRITERIA_HEADINGS = ("평가기준", "심사기준", "평가항목", "선정기준")
+
+
+def _item_payload(element: Element) -> dict[str, Any]:
+    payload: dict[str, Any] = {name: [] for name in REPEATED}
+    for child in element:
+        value = (child.text or "").strip()
+        if child.tag in REPEATED:
+            payload[child.tag].append(value)
+        else:
+            payload[child.tag] = value or None
+    return payload
+
+
+def parse_api_response(body: bytes | str) -> Page:
+    """One page of ``getbizList_v2``.
+
+    Raises ``StructuralError`` for malformed XML, the gateway's error envelope, a non-``00``
+    ``resultCode`` (with the portal's ``resultMsg``) and an answer without ``<body>``.
+    """
+    gateway = data_go_kr_error(as_text(body))
+    if gateway:
+        raise StructuralError(f"mss: the API refused the request ({gateway})")
+    try:
+        root = fromstring(body)
+    except (ParseError, DefusedXmlException) as exc:
+        raise StructuralError(f"mss: the API answered malformed XML ({exc})") from exc
+    code = (root.findtext("header/resultCode") or "").strip()
+    if code != "00":
+        message = (root.findtext("header/resultMsg") or "").strip() or "no resultMsg"
+        raise StructuralError(f"mss: the API answered resultCode {code or '?'}: {message}")
+    body_element = root.find("body")
+    if body_element is None:
+        raise StructuralError("mss: the API answer has no <body>")
+    items = []
+    for element in body_element.iterfind("items/item"):
+        payload = _item_payload(element)
+        url = absolute_url(payload.get("viewUrl"), SITE_URL)
+        items.append(
+            RawItem(
+                portal_id=PORTAL_ID,
+                external_id=str(payload.get("itemId") or "").strip(),
+                url=url,
+                payload=payload,
+            )
+        )
+    return Page(items=items, total=to_int(body_element.findtext("totalCount")))
+
+
+def _text(payload: dict[str, Any], key: str) -> str | None:
+    value = payload.get(key)
+    return None if value is None else str(value)
+
+
+def normalize_item(item: RawItem, *, today: dt.date) -> NormalizedProgram:
+    """An mss payload → ``NormalizedProgram``; ``ItemError`` without itemId or title."""
+    p = item.payload
+    external_id = str(p.get("itemId") or item.external_id or "").strip()
+    title = clean_text(_text(p, "title"))
+    if not external_id or not title:
+        raise ItemError(f"mss item without itemId or title: {external_id or '?'}")
+    period = period_from_fields(_text(p, "applicationStartDate"), _text(p, "applicationEndDate"))
+    description = clean_multiline(_text(p, "dataContents"))
+    names = p.get("fileName") or []
+    urls = p.get("fileUrl") or []
+    pairs = [
+        (names[i] if i < len(names) else None, url) for i, url in enumerate(urls)
+    ]  # a URL without a name still deserves a link; a name without a URL does not
+    regions = regions_in(title)
+    return NormalizedProgram(
+        portal_id=PORTAL_ID,
+        external_id=external_id,
+        title=title,
+        implementing_agency=AGENCY,
+        application_period=period_label(period),
+        apply_start=period.start,
+        apply_end=period.end,
+        period_kind=period.kind,
+        application_status=application_status(period, today),
+        support_amount=extract_amount(description),
+        # The API has no region field: a "[경남]" title names one, otherwise we do not guess.
+        region=", ".join(regions) if regions else None,
+        description=description,
+        required_documents=extract_section(description, DOCUMENT_HEADINGS),
+        evaluation_criteria=extract_section(description, CRITERIA_HEADINGS),
+        attachments=dedupe_attachments(pairs, SITE_URL),
+        detail_url=item.url or absolute_url(_text(p, "viewUrl"), SITE_URL),
+    )
+
+
+@register
+class MssCollector:
+    portal_id: ClassVar[str] = PORTAL_ID
+
+    def __init__(self, fetcher: PortalFetcher, settings: CollectorSettings) -> None:
+        self._fetcher = fetcher
+        self._settings = settings
+
+    def check_configured(self) -> None:
+        if not self._settings.data_go_kr_key:
+            raise NotConfigured(
+                "mss needs a data.go.kr service key (it has no public HTML list): "
+                "set PAPERWORK_DATA_GO_KR_KEY"
+            )
+
+    async def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
+        self.check_configured()
+        if max_items is not None and max_items <= 0:
+            return
+        count = 0
+        async with aclosing(self._pages()) as items:
+            async for item in items:
+                yield item
+                count += 1
+                if max_items is not None and count >= max_items:
+                    return
+
+    async def _pages(self) -> AsyncGenerator[RawItem, None]:
+        seen: set[str] = set()
+        for page_no in range(1, MAX_PAGES + 1):
+            params = {
+                "serviceKey": self._settings.data_go_kr_key or "",
+                "pageNo": str(page_no),
+                "numOfRows": str(NUM_OF_ROWS),
+            }
+            response = await self._fetcher.get(self._settings.mss_api_url, params=params)
+            check_status(response, portal=PORTAL_ID)
+            page = parse_api_response(response.content)
+            for item in page.items:
+                if item.external_id and item.external_id in seen:
+                    continue
+                seen.add(item.external_id)
+                yield item
+            if not page.items or (page.total is not None and page_no * NUM_OF_ROWS >= page.total):
+                return
+
+    def normalize(self, item: RawItem, *, today: dt.date) -> NormalizedProgram:
+        return normalize_item(item, today=today)
+
+    def parse_saved(self, body: bytes) -> list[RawItem]:
+        """Every item of a saved ``getbizList_v2`` XML answer."""
+        return parse_api_response(body).items

@@ -1,0 +1,236 @@
+"""One collection run of one portal: config → collector → pipeline, recorded in ``scrape_runs``.
+
+A run ends as ``succeeded`` (every item handled), ``partial`` (some items failed alone),
+``failed`` (the portal's answer broke: an operator must look), or ``cancelled`` (asked to stop).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+from sqlalchemy import update
+
+from paperwork.collectors import collector_classes, store
+from paperwork.collectors.base import (
+    Collector,
+    CollectorError,
+    CollectorSettings,
+    NotConfigured,
+    RawItem,
+)
+from paperwork.collectors.http import Politeness, PortalClient, build_http_client
+from paperwork.collectors.pipeline import IngestCounts, Pipeline
+from paperwork.config import Settings
+from paperwork.db import Database, utcnow
+from paperwork.errors import NotFound
+from paperwork.models import PortalState, ScrapeRun, ScrapingConfig
+from paperwork.timeutil import start_of_day_utc, today_in
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    portal_id: str
+    status: str  # succeeded / partial / failed / cancelled / skipped
+    counts: IngestCounts = field(default_factory=IngestCounts)
+    run_id: int | None = None
+    error: str | None = None
+
+
+def collector_settings(settings: Settings) -> CollectorSettings:
+    def secret(value: object) -> str | None:
+        raw = value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
+        return raw or None
+
+    return CollectorSettings(
+        bizinfo_url=settings.bizinfo_url,
+        bizinfo_api_key=secret(settings.bizinfo_api_key),
+        kstartup_api_url=settings.kstartup_api_url,
+        kstartup_url=settings.kstartup_url,
+        mss_api_url=settings.mss_api_url,
+        data_go_kr_key=secret(settings.data_go_kr_key),
+    )
+
+
+def build_collector(
+    portal_id: str, settings: Settings, fetcher: PortalClient | None = None
+) -> Collector:
+    classes = collector_classes()
+    if portal_id not in classes:
+        raise NotFound(f"알 수 없는 포털입니다: {portal_id}")
+    return classes[portal_id](fetcher, collector_settings(settings))  # type: ignore[arg-type]
+
+
+async def load_config(database: Database, portal_id: str) -> ScrapingConfig:
+    async with database.session_scope() as session:
+        config = await session.get(ScrapingConfig, portal_id)
+    if config is None:
+        raise NotFound(f"알 수 없는 포털입니다: {portal_id}")
+    return config
+
+
+async def remaining_today(database: Database, config: ScrapingConfig, settings: Settings) -> int:
+    """How many items the portal's ``daily_limit`` still allows today (Asia/Seoul)."""
+    since = start_of_day_utc(today_in(settings.tz), settings.tz)
+    async with database.session_scope() as session:
+        fetched = await store.fetched_since(session, config.portal_id, since)
+    return max(0, config.daily_limit - fetched)
+
+
+class PortalRun:
+    """Runs one portal once. ``stop`` (an Event) ends it between items as ``cancelled``."""
+
+    def __init__(
+        self,
+        database: Database,
+        settings: Settings,
+        portal_id: str,
+        *,
+        trigger: str,
+        max_items: int | None = None,
+        dry_run: bool = False,
+        transport: httpx.AsyncBaseTransport | None = None,
+        stop: asyncio.Event | None = None,
+        on_progress: Callable[[IngestCounts], None] | None = None,
+        run_id: int | None = None,
+    ) -> None:
+        self.database = database
+        self.settings = settings
+        self.portal_id = portal_id
+        self.trigger = trigger
+        self.max_items = max_items
+        self.dry_run = dry_run
+        self.transport = transport
+        self.stop = stop or asyncio.Event()
+        self.on_progress = on_progress
+        self.run_id = run_id  # a row the caller already created (the runs API answers with it)
+
+    async def execute(self) -> RunResult:
+        config = await load_config(self.database, self.portal_id)
+        try:
+            build_collector(self.portal_id, self.settings).check_configured()
+        except NotConfigured as exc:
+            log.warning("scrape.skipped portal=%s reason=%s", self.portal_id, exc)
+            return await self._skip(str(exc))
+        budget = await remaining_today(self.database, config, self.settings)
+        if budget <= 0:
+            return await self._skip(f"daily limit of {config.daily_limit} items reached today")
+        limit = budget if self.max_items is None else min(budget, self.max_items)
+        if self.run_id is None and not self.dry_run:
+            self.run_id = await start_run(self.database, self.portal_id, self.trigger)
+        result = RunResult(self.portal_id, "running", run_id=self.run_id)
+        log.info("scrape.run.started portal=%s run=%s limit=%d", self.portal_id, self.run_id, limit)
+        try:
+            await self._collect(config, limit, result)
+        except CollectorError as exc:
+            result.status, result.error = "failed", str(exc)
+        except Exception as exc:  # a bug must still end the run as failed, with a reason
+            log.exception("scrape.run.crashed portal=%s", self.portal_id)
+            result.status, result.error = "failed", f"internal error: {type(exc).__name__}: {exc}"
+        else:
+            if self.stop.is_set():
+                result.status = "cancelled"
+            else:
+                result.status = "partial" if result.counts.errors else "succeeded"
+        if not self.dry_run:
+            await finish_run(self.database, result)
+        log.info(
+            "scrape.run.finished portal=%s run=%s status=%s error=%s %s",
+            self.portal_id,
+            self.run_id,
+            result.status,
+            result.error,
+            " ".join(f"{k}={v}" for k, v in result.counts.as_dict().items()),
+        )
+        return result
+
+    async def _skip(self, reason: str) -> RunResult:
+        if self.run_id is not None:  # the caller promised a run: close it, say why
+            result = RunResult(self.portal_id, "skipped", run_id=self.run_id, error=reason)
+            await finish_run(self.database, result)
+            return result
+        return RunResult(self.portal_id, "skipped", error=reason)
+
+    async def _collect(self, config: ScrapingConfig, limit: int, result: RunResult) -> None:
+        politeness = Politeness(
+            delay_min=float(config.random_delay_min),
+            delay_max=float(config.random_delay_max),
+            auto_retry=config.auto_retry,
+            max_retries=config.max_retries,
+            timeout=self.settings.keys.timeout_seconds,
+        )
+        tz = self.settings.tz
+        async with build_http_client(timeout=politeness.timeout, transport=self.transport) as http:
+            collector = build_collector(
+                self.portal_id, self.settings, PortalClient(http, politeness)
+            )
+            pipeline = Pipeline(
+                self.database,
+                portal_id=self.portal_id,
+                normalize=collector.normalize,
+                quality_threshold=float(config.quality_threshold),
+                today=lambda: today_in(tz),
+                run_id=self.run_id,
+                dry_run=self.dry_run,
+            )
+            async for item in collector.fetch(max_items=limit):
+                await self._ingest(pipeline, item, result)
+                if self.stop.is_set():
+                    break
+
+    async def _ingest(self, pipeline: Pipeline, item: RawItem, result: RunResult) -> None:
+        result.counts.add(await pipeline.ingest([item]))
+        if not self.dry_run:
+            # Counts kept current: the daily limit and the runs API see a crashed run's work.
+            await record_counts(self.database, self.run_id, result.counts)
+        if self.on_progress is not None:
+            self.on_progress(result.counts)
+
+
+async def start_run(database: Database, portal_id: str, trigger: str) -> int:
+    async with database.session_scope() as session:
+        run = ScrapeRun(portal_id=portal_id, trigger=trigger, status="running", started_at=utcnow())
+        session.add(run)
+        await session.flush()
+        return run.id
+
+
+async def record_counts(database: Database, run_id: int | None, counts: IngestCounts) -> None:
+    if run_id is None:
+        return
+    async with database.session_scope() as session:
+        await session.execute(
+            update(ScrapeRun).where(ScrapeRun.id == run_id).values(**counts.as_dict())
+        )
+
+
+async def finish_run(database: Database, result: RunResult) -> None:
+    """Close the run row and keep the portal's failure streak (the scheduler backs off on it)."""
+    async with database.session_scope() as session:
+        if result.run_id is not None:
+            await session.execute(
+                update(ScrapeRun)
+                .where(ScrapeRun.id == result.run_id)
+                .values(
+                    status=result.status,
+                    finished_at=utcnow(),
+                    error=result.error,
+                    **result.counts.as_dict(),
+                )
+            )
+        if result.status == "failed":
+            state = await session.get(PortalState, result.portal_id)
+            if state is not None:
+                state.consecutive_failures += 1
+                state.last_failure = result.error
+        elif result.status in ("succeeded", "partial"):
+            await session.execute(
+                update(PortalState)
+                .where(PortalState.portal_id == result.portal_id)
+                .values(consecutive_failures=0, last_failure=None)
+            )
