@@ -19,22 +19,15 @@ from paperwork.middleware import RateLimiter, RequestContextMiddleware
 from paperwork.ops import admin, env_config, health, metrics
 from paperwork.ops.telemetry import Telemetry
 from paperwork.portals import router as portals_router
+from paperwork.programs import api_router
 from paperwork.programs import router as programs_router
 
 log = logging.getLogger(__name__)
 
 
-def secret_values(settings: Settings) -> list[str]:
-    values = settings.keys.secrets()
-    for secret in (settings.bizinfo_api_key, settings.data_go_kr_key):
-        if secret is not None and secret.get_secret_value():
-            values.append(secret.get_secret_value())
-    return values
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
-    configure_logging(settings.log_level, secrets=secret_values(settings))
+    configure_logging(settings.log_level, secrets=settings.secret_values())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.telemetry = Telemetry()
     install_error_handlers(app)
-    for module in (health, metrics, env_config, programs_router, portals_router, admin):
+    for module in (health, metrics, env_config, programs_router, api_router, portals_router, admin):
         app.include_router(module.router)
 
     if settings.cors_origins:

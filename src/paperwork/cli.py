@@ -25,6 +25,7 @@ from paperwork.collectors.runner import RunResult
 from paperwork.config import Settings
 from paperwork.db import Database
 from paperwork.errors import AppError
+from paperwork.logs import configure_logging
 
 app = typer.Typer(
     help="Paperwork AI backend: 정부 지원사업 공고 수집 · API 서버",
@@ -42,9 +43,11 @@ T = TypeVar("T")
 
 def _with_database(job: Callable[[Database], Awaitable[T]]) -> T:
     """Run ``job`` against the configured database, then close it; AppErrors exit non-zero."""
+    settings = Settings()
+    configure_logging(settings.log_level, secrets=settings.secret_values())
 
     async def main() -> T:
-        database = Database(Settings().database_url, pool_size=2)
+        database = Database(settings.database_url, pool_size=2)
         try:
             return await job(database)
         finally:

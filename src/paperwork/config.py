@@ -90,6 +90,14 @@ class Settings(BaseSettings):
     def keys(self) -> KeyFile:
         return read_key_file(self.env_ai_file)
 
+    def secret_values(self) -> list[str]:
+        """Every secret this process knows, so logs can blank any that slips into a message."""
+        values = self.keys.secrets()
+        for secret in (self.bizinfo_api_key, self.data_go_kr_key):
+            if secret is not None and secret.get_secret_value():
+                values.append(secret.get_secret_value())
+        return values
+
 
 @dataclass(frozen=True)
 class KeyFile:

@@ -36,3 +36,5 @@ def configure_logging(level: str, *, secrets: list[str]) -> None:
     handler.filters = [RedactSecrets(secrets)]
     # uvicorn's own access log would repeat ours without the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs request URLs with their query strings, where portal keys travel.
+    logging.getLogger("httpx").setLevel(logging.WARNING)

@@ -64,6 +64,9 @@ def build_http_client(
     *, timeout: float, transport: httpx.AsyncBaseTransport | None = None
 ) -> httpx.AsyncClient:
     """The ``httpx.AsyncClient`` collectors share; built in the lifespan, closed by its owner."""
+    # httpx logs every request URL at INFO, query string included: that is where the portals'
+    # keys (crtfcKey, serviceKey) travel. Our own http.* events log the URL without it.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     return httpx.AsyncClient(
         headers={"User-Agent": user_agent()},
         timeout=httpx.Timeout(timeout),

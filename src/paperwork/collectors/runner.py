@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
@@ -98,6 +98,7 @@ class PortalRun:
         stop: asyncio.Event | None = None,
         on_progress: Callable[[IngestCounts], None] | None = None,
         run_id: int | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.database = database
         self.settings = settings
@@ -109,6 +110,7 @@ class PortalRun:
         self.stop = stop or asyncio.Event()
         self.on_progress = on_progress
         self.run_id = run_id  # a row the caller already created (the runs API answers with it)
+        self.sleep = sleep  # politeness pauses and backoff; tests pass a recording fake
 
     async def execute(self) -> RunResult:
         config = await load_config(self.database, self.portal_id)
@@ -166,9 +168,8 @@ class PortalRun:
         )
         tz = self.settings.tz
         async with build_http_client(timeout=politeness.timeout, transport=self.transport) as http:
-            collector = build_collector(
-                self.portal_id, self.settings, PortalClient(http, politeness)
-            )
+            fetcher = PortalClient(http, politeness, sleep=self.sleep)
+            collector = build_collector(self.portal_id, self.settings, fetcher)
             pipeline = Pipeline(
                 self.database,
                 portal_id=self.portal_id,

@@ -1,0 +1,92 @@
+"""``paperwork import`` and ``paperwork scrape`` as an operator runs them: a table per portal,
+exit status 1 when a portal failed. The portal here is a real local HTTP server."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from paperwork.cli import app
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parent / "fixtures" / "portals"
+
+
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("PAPERWORK_DATABASE_URL", f"sqlite+aiosqlite:///{path}")
+    monkeypatch.setenv("PAPERWORK_ENV_AI_FILE", str(tmp_path / "absent.env.ai"))
+    monkeypatch.delenv("PAPERWORK_BIZINFO_API_KEY", raising=False)
+    monkeypatch.delenv("PAPERWORK_DATA_GO_KR_KEY", raising=False)
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    return path
+
+
+def sample(name: str) -> Path:
+    return Path(str(resources.files("paperwork") / "samples" / name))
+
+
+def test_import_loads_a_saved_answer_and_reports_it(cli_db: Path) -> None:
+    result = runner.invoke(app, ["import", "bizinfo", str(sample("bizinfo.json"))])
+    assert result.exit_code == 0, result.output
+    assert "bizinfo" in result.output and "succeeded" in result.output
+    again = runner.invoke(app, ["import", "bizinfo", str(sample("bizinfo.json"))])
+    assert again.exit_code == 0
+    # The second import finds everything unchanged: the "new" column is 0 now.
+    row = next(line for line in again.output.splitlines() if line.startswith("│ bizinfo"))
+    cells = [cell.strip() for cell in row.split("│") if cell.strip()]
+    assert cells[3] == "0" and cells[4] == "0"
+
+
+def test_import_of_a_file_that_is_not_an_answer_fails_clearly(cli_db: Path, tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.json"
+    bogus.write_text("<html>not an api answer</html>", encoding="utf-8")
+    result = runner.invoke(app, ["import", "bizinfo", str(bogus)])
+    assert result.exit_code == 1
+    assert "error" in result.output.lower()
+
+
+def test_import_of_an_unknown_portal_fails(cli_db: Path) -> None:
+    result = runner.invoke(app, ["import", "naver", str(sample("bizinfo.json"))])
+    assert result.exit_code == 1
+
+
+class _ReqErrPortal(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        body = (FIXTURES / "bizinfo_api_reqerr_invalid.json").read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def broken_portal() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ReqErrPortal)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_scrape_reports_a_failed_portal_and_exits_1(
+    cli_db: Path, broken_portal: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PAPERWORK_BIZINFO_URL", broken_portal)
+    monkeypatch.setenv("PAPERWORK_BIZINFO_API_KEY", "TEST-KEY-cli-0001")
+    result = runner.invoke(app, ["scrape", "bizinfo", "mss"])
+    assert result.exit_code == 1, result.output
+    assert "failed" in result.output and "인증키" in result.output
+    assert "skipped" in result.output  # mss without a data.go.kr key
+    assert "TEST-KEY-cli-0001" not in result.output
