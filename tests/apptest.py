@@ -9,6 +9,8 @@ import httpx
 from sqlalchemy.engine import make_url
 
 from paperwork.app import create_app
+
+__all__ = ["TEST_RATE_LIMIT", "SavedPortal", "admin_execute", "create_app", "serve"]
 from paperwork.config import Settings
 
 # Generous, so ordinary tests never meet the rate limit; its own test lowers it.
@@ -37,3 +39,47 @@ async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
             yield client
+
+
+class SavedPortal:
+    """A real HTTP server on localhost answering like the bizinfo Open API from saved pages
+    (page 1 and page 2), optionally slowly: the portal for tests that run whole processes."""
+
+    def __init__(self, *, delay: float = 0.0) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from pathlib import Path
+        from urllib.parse import parse_qs, urlparse
+
+        fixtures = Path(__file__).parent / "fixtures" / "portals"
+        portal = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                import time
+
+                query = parse_qs(urlparse(self.path).query)
+                page = query.get("pageIndex", ["1"])[0]
+                portal.requests += 1
+                time.sleep(portal.delay)
+                name = "bizinfo_api_live.json" if page == "1" else "bizinfo_api_live_page2.json"
+                body = (fixtures / name).read_bytes()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json;charset=UTF-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.delay = delay
+        self.requests = 0
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

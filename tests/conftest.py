@@ -146,6 +146,7 @@ def make_program(db: Database) -> Any:
     import datetime as dt
 
     from paperwork.models import SupportProgram
+    from paperwork.programs.dedupe import dedupe_key
 
     counter = iter(range(1, 1_000_000))
 
@@ -173,6 +174,11 @@ def make_program(db: Database) -> Any:
             "last_seen_at": now,
         }
         values.update(fields)
+        # As the pipeline writes it: the key that pairs copies on other portals.
+        values.setdefault(
+            "dedupe_key",
+            dedupe_key(values["title"], values["implementing_agency"], values["apply_end"]),
+        )
         async with db.session_scope() as session:
             program = SupportProgram(**values)
             session.add(program)

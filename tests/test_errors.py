@@ -62,3 +62,13 @@ async def test_database_down_endpoints_answer_503_without_internals(
     assert body["success"] is False
     text = response.text.lower()
     assert "traceback" not in text and "select" not in text and "asyncpg" not in text
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/scraping-config?portal_id=biz%00info", "/api/v1/programs?q=%00", "/scraping-config/a%00b"],
+)
+async def test_nul_characters_are_refused_not_a_500(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path)
+    assert response.status_code == 422
+    assert response.json()["success"] is False

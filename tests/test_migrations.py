@@ -11,13 +11,15 @@ from sqlalchemy import inspect, text
 
 from paperwork.db import Base, Database
 from paperwork.migrate import downgrade, upgrade
+from paperwork.programs.search import include_name
 
 
 async def _diff(database: Database) -> list[Any]:
     async with database.engine.connect() as conn:
 
         def compare(sync_conn: Any) -> list[Any]:
-            context = MigrationContext.configure(sync_conn, opts={"compare_type": True})
+            opts = {"compare_type": True, "include_name": include_name}
+            context = MigrationContext.configure(sync_conn, opts=opts)
             return list(compare_metadata(context, Base.metadata))
 
         return await conn.run_sync(compare)

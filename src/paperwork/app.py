@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import httpx
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -19,24 +21,52 @@ from paperwork.middleware import RateLimiter, RequestContextMiddleware
 from paperwork.ops import admin, env_config, health, metrics
 from paperwork.ops.telemetry import Telemetry
 from paperwork.portals import router as portals_router
+from paperwork.portals import runs_router
+from paperwork.portals.scheduler import Scheduler
 from paperwork.programs import api_router
 from paperwork.programs import router as programs_router
 
 log = logging.getLogger(__name__)
 
+# Response headers a browser client may read across origins.
+EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "X-Process-Time",
+    "ETag",
+    "Retry-After",
+    "X-Total-Count",
+    "X-Export-Truncated",
+]
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+
+def create_app(
+    settings: Settings | None = None, *, portal_transport: httpx.AsyncBaseTransport | None = None
+) -> FastAPI:
+    """The app; ``portal_transport`` lets tests serve saved portal answers to its runs."""
     settings = settings or Settings()
     configure_logging(settings.log_level, secrets=settings.secret_values())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.db = Database(settings.database_url, pool_size=settings.db_pool_size)
-        log.info("app.started version=%s dialect=%s", __version__, app.state.db.dialect)
+        database = Database(settings.database_url, pool_size=settings.db_pool_size)
+        scheduler = Scheduler(
+            database,
+            settings,
+            tick_seconds=settings.scheduler_tick_seconds,
+            lease_seconds=settings.scheduler_lease_seconds,
+            transport=portal_transport,
+        )
+        app.state.db, app.state.scheduler = database, scheduler
+        # The loop only when asked; manual runs (POST /api/v1/portals/{id}/runs) work either way.
+        loop = asyncio.create_task(scheduler.run_forever()) if settings.scheduler else None
+        log.info("app.started version=%s dialect=%s", __version__, database.dialect)
         try:
             yield
         finally:
-            await app.state.db.dispose()
+            await scheduler.shutdown()
+            if loop is not None:
+                await loop
+            await database.dispose()
             log.info("app.stopped")
 
     app = FastAPI(
@@ -52,7 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.telemetry = Telemetry()
     install_error_handlers(app)
-    for module in (health, metrics, env_config, programs_router, api_router, portals_router, admin):
+    routers = (health, metrics, env_config, programs_router, api_router, portals_router)
+    for module in (*routers, runs_router, admin):
         app.include_router(module.router)
 
     if settings.cors_origins:
@@ -61,7 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"],
-            expose_headers=["X-Request-ID", "X-Process-Time", "ETag", "Retry-After"],
+            expose_headers=EXPOSED_HEADERS,
         )
     # Added last = outermost: ids, timing and the rate limit cover every response.
     app.add_middleware(

@@ -8,12 +8,12 @@ import hmac
 import secrets
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paperwork.db import SessionDep, utcnow
+from paperwork.db import Database, utcnow
 from paperwork.errors import Conflict, NotFound, Unauthorized
 from paperwork.models import AdminToken
 
@@ -57,23 +57,33 @@ async def verify_token(session: AsyncSession, token: str) -> AdminToken | None:
     )
     if row is None or not hmac.compare_digest(row.token_hash, digest):
         return None
-    row.last_used_at = utcnow()
-    await session.flush()
     return row
+
+
+async def record_use(database: Database, token_id: int) -> None:
+    # Its own short transaction: the request's session must not hold a write lock (SQLite has
+    # one per database) while the endpoint starts work that writes from another session.
+    async with database.session_scope() as session:
+        await session.execute(
+            update(AdminToken).where(AdminToken.id == token_id).values(last_used_at=utcnow())
+        )
 
 
 _bearer = HTTPBearer(auto_error=False, description="관리자 토큰 (`paperwork token create NAME`)")
 
 
 async def require_admin(
-    session: SessionDep,
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> AdminToken:
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("관리자 토큰이 필요합니다 (Authorization: Bearer <token>)")
-    token = await verify_token(session, credentials.credentials)
+    database: Database = request.app.state.db
+    async with database.sessionmaker() as session:
+        token = await verify_token(session, credentials.credentials)
     if token is None:
         raise Unauthorized("유효하지 않은 관리자 토큰입니다 (invalid or revoked token)")
+    await record_use(database, token.id)
     return token
 
 

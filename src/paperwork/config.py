@@ -48,7 +48,9 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     timezone: str = "Asia/Seoul"
     db_pool_size: int = 10
-    scheduler: bool = True
+    scheduler: bool = True  # run the scheduler inside `paperwork serve` ("off" to disable)
+    scheduler_tick_seconds: float = 30.0
+    scheduler_lease_seconds: float = 120.0
 
     # Portals (issue 3): where to reach them and their keys.
     bizinfo_url: str = "https://www.bizinfo.go.kr"

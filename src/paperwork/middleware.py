@@ -99,6 +99,11 @@ class RequestContextMiddleware:
                     )
                     await response(scope, receive, send_with_headers)
                     return
+            if _has_nul(scope):
+                # No text column of either database can hold NUL: refuse it at the door.
+                response = failure("NUL 문자는 허용되지 않습니다 (NUL in the request)", 422)
+                await response(scope, receive, send_with_headers)
+                return
             await self.app(scope, receive, send_with_headers)
         finally:
             elapsed = time.perf_counter() - started
@@ -114,6 +119,11 @@ class RequestContextMiddleware:
                 client,
                 request_id,
             )
+
+
+def _has_nul(scope: Scope) -> bool:
+    query: bytes = scope.get("query_string", b"")
+    return "\x00" in scope["path"] or b"%00" in query or b"\x00" in query
 
 
 def _incoming_request_id(scope: Scope) -> str | None:

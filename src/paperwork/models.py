@@ -64,6 +64,9 @@ class SupportProgram(Base):
         ForeignKey("raw_scraped_data.id", ondelete="SET NULL")
     )
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    # Deadline, agency and normalised title (programs/dedupe.py): pairs one program's copies
+    # on several portals ("also_on", ?dedupe=true) through an index.
+    dedupe_key: Mapped[str | None] = mapped_column(Text, index=True)
     apply_start: Mapped[dt.date | None] = mapped_column(Date)
     apply_end: Mapped[dt.date | None] = mapped_column(Date)
     period_kind: Mapped[str] = mapped_column(

@@ -18,6 +18,7 @@ from paperwork.collectors.base import ItemError, NormalizedProgram, RawItem
 from paperwork.collectors.quality import VOLATILE_FIELDS, content_hash, quality_score
 from paperwork.db import Database, utcnow
 from paperwork.models import SupportProgram
+from paperwork.programs.dedupe import dedupe_key
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +75,11 @@ def _comparable(value: Any) -> str | None:
 
 
 def program_columns(program: NormalizedProgram) -> dict[str, Any]:
-    return {name: getattr(program, name) for name in PROGRAM_FIELDS}
+    columns = {name: getattr(program, name) for name in PROGRAM_FIELDS}
+    columns["dedupe_key"] = dedupe_key(
+        program.title, program.implementing_agency, program.apply_end
+    )
+    return columns
 
 
 class Pipeline:

@@ -129,6 +129,12 @@ class PortalRun:
         log.info("scrape.run.started portal=%s run=%s limit=%d", self.portal_id, self.run_id, limit)
         try:
             await self._collect(config, limit, result)
+        except asyncio.CancelledError:
+            # Cut while waiting on the portal (SIGTERM's grace ran out): close the run, then go.
+            result.status = "cancelled"
+            if not self.dry_run:
+                await finish_run(self.database, result)
+            raise
         except CollectorError as exc:
             result.status, result.error = "failed", str(exc)
         except Exception as exc:  # a bug must still end the run as failed, with a reason
@@ -185,7 +191,14 @@ class PortalRun:
                     break
 
     async def _ingest(self, pipeline: Pipeline, item: RawItem, result: RunResult) -> None:
-        result.counts.add(await pipeline.ingest([item]))
+        # Shielded: a stop arriving mid-write lets the item finish, so nothing is half-written.
+        ingest = asyncio.ensure_future(pipeline.ingest([item]))
+        try:
+            counts = await asyncio.shield(ingest)
+        except asyncio.CancelledError:
+            result.counts.add(await ingest)
+            raise
+        result.counts.add(counts)
         if not self.dry_run:
             # Counts kept current: the daily limit and the runs API see a crashed run's work.
             await record_counts(self.database, self.run_id, result.counts)

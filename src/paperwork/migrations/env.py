@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 from paperwork import models  # noqa: F401  (registers every table on Base.metadata)
 from paperwork.config import Settings
 from paperwork.db import Base, build_engine
+from paperwork.programs.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,6 +28,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=include_name,  # search objects the models cannot describe (0003)
     )
     with context.begin_transaction():
         context.run_migrations()

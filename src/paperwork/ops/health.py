@@ -13,6 +13,8 @@ from paperwork import __version__
 from paperwork.config import SECRET_KEYS, Settings
 from paperwork.db import Database
 from paperwork.envelope import OrjsonResponse, now_iso
+from paperwork.portals.repository import portal_states
+from paperwork.portals.schedule import BACKOFF_AFTER_FAILURES
 
 router = APIRouter(tags=["ops"])
 
@@ -56,11 +58,20 @@ def memory_check() -> dict[str, Any]:
     }
 
 
-def scheduler_check(request: Request) -> dict[str, Any]:
-    scheduler = getattr(request.app.state, "scheduler", None)
-    if scheduler is None:
-        return {"status": "disabled", "running": False, "degraded_portals": []}
-    status: dict[str, Any] = scheduler.status()
+async def scheduler_check(request: Request) -> dict[str, Any]:
+    """This process's scheduler, plus the portals failing run after run (from the database,
+    so an API process without its own scheduler loop reports them too)."""
+    status: dict[str, Any] = request.app.state.scheduler.status()
+    try:
+        async with request.app.state.db.session_scope() as session:
+            states = await portal_states(session)
+    except Exception:  # the database check above reports the outage
+        return status
+    status["degraded_portals"] = sorted(
+        portal_id
+        for portal_id, state in states.items()
+        if state.consecutive_failures >= BACKOFF_AFTER_FAILURES
+    )
     return status
 
 
@@ -70,7 +81,7 @@ async def health(request: Request) -> Any:
         "database": await database_check(request.app.state.db),
         "environment": environment_check(request.app.state.settings),
         "memory": memory_check(),
-        "scheduler": scheduler_check(request),
+        "scheduler": await scheduler_check(request),
     }
     if checks["database"]["status"] == "unhealthy":
         status = "unhealthy"

@@ -70,3 +70,36 @@ class ScrapingConfigUpdated(BaseModel):
     message: str
     portal_id: str
     updated_fields: list[str]
+
+
+RUN_STATUSES = ("running", "succeeded", "partial", "failed", "abandoned", "cancelled", "skipped")
+
+
+class RunRead(BaseModel):
+    id: int
+    portal_id: str
+    trigger: str  # schedule / manual / cli / import
+    status: str  # one of RUN_STATUSES
+    started_at: str
+    finished_at: str | None
+    duration_seconds: float | None
+    fetched: int
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    errors: int
+    error: str | None
+
+
+class RunPage(BaseModel):
+    items: list[RunRead]
+    total: int
+    limit: int
+    offset: int
+
+
+class RunStarted(BaseModel):
+    run_id: int
+    portal_id: str
+    status: str

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,7 +13,7 @@ from paperwork.envelope import iso
 from paperwork.errors import InvalidInput, NotFound
 from paperwork.models import ScrapingConfig
 from paperwork.portals import repository
-from paperwork.portals.schedule import ScheduleConfig, next_run_at
+from paperwork.portals.schedule import BACKOFF_AFTER_FAILURES, ScheduleConfig, next_run_at
 from paperwork.portals.schemas import ScrapingConfigUpdate
 
 
@@ -62,18 +64,44 @@ async def update_config(
     return list(changes)
 
 
-async def next_scheduled(session: AsyncSession, *, now: dt.datetime) -> dt.datetime | None:
-    """The earliest next run over every enabled portal, or None when all are disabled."""
+@dataclass(frozen=True)
+class PortalSchedule:
+    portal_id: str
+    next_run_at: dt.datetime | None
+    consecutive_failures: int
+    last_failure: str | None
+
+    @property
+    def degraded(self) -> bool:
+        return self.consecutive_failures >= BACKOFF_AFTER_FAILURES
+
+
+async def portal_schedules(
+    session: AsyncSession, *, now: dt.datetime, tz: ZoneInfo
+) -> dict[str, PortalSchedule]:
+    """When each portal runs next (backoff included), and how its recent runs went."""
     configs = await repository.list_configs(session)
-    last_started = await repository.last_runs_started(session)
-    moments = [
-        moment
-        for config in configs
-        if (
-            moment := next_run_at(
-                ScheduleConfig.from_row(config), last_started.get(config.portal_id), now
-            )
+    last_started = await repository.last_runs_started_for_schedule(session)
+    states = await repository.portal_states(session)
+    schedules = {}
+    for config in configs:
+        state = states.get(config.portal_id)
+        failures = state.consecutive_failures if state else 0
+        schedules[config.portal_id] = PortalSchedule(
+            portal_id=config.portal_id,
+            next_run_at=next_run_at(
+                ScheduleConfig.from_row(config),
+                last_started.get(config.portal_id),
+                now,
+                consecutive_failures=failures,
+                tz=tz,
+            ),
+            consecutive_failures=failures,
+            last_failure=state.last_failure if state else None,
         )
-        is not None
-    ]
-    return min(moments, default=None)
+    return schedules
+
+
+def earliest(schedules: dict[str, PortalSchedule]) -> dt.datetime | None:
+    """The earliest next run over every enabled portal, or None when all are disabled."""
+    return min((s.next_run_at for s in schedules.values() if s.next_run_at), default=None)

@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query, Request
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
 from paperwork.errors import NotFound
-from paperwork.portals import service as portal_service
 from paperwork.portals.catalog import PORTAL_NAMES
 from paperwork.programs import service
 from paperwork.programs.schemas import CollectionPage, ScrapingStatus
@@ -40,11 +39,7 @@ async def scraping_dashboard(
 ) -> Any:
     if action is DashboardAction.scraping_status:
         now = dt.datetime.now(dt.UTC)
-        data = await service.scraping_status(
-            session,
-            tz=request.app.state.settings.tz,
-            next_scheduled=await portal_service.next_scheduled(session, now=now),
-        )
+        data = await service.scraping_status(session, tz=request.app.state.settings.tz, now=now)
         return ok(data)
     if portal_id is not None and portal_id not in PORTAL_NAMES:
         raise NotFound(f"알 수 없는 포털입니다: {portal_id}")

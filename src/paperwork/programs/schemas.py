@@ -44,6 +44,9 @@ class PortalStat(BaseModel):
     count: int
     last_scraping: str | None
     avg_quality: float
+    last_run_status: str | None
+    next_run_at: str | None
+    consecutive_failures: int
 
 
 class ScrapingStatus(BaseModel):

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.envelope import iso
 from paperwork.portals import repository as portal_repository
+from paperwork.portals import service as portal_service
 from paperwork.portals.catalog import portal_name
 from paperwork.programs import repository
 from paperwork.timeutil import start_of_day_utc, today_in
@@ -57,22 +58,26 @@ async def collection_list(
 
 
 async def scraping_status(
-    session: AsyncSession, *, tz: ZoneInfo, next_scheduled: dt.datetime | None
+    session: AsyncSession, *, tz: ZoneInfo, now: dt.datetime
 ) -> dict[str, Any]:
-    day_start = start_of_day_utc(today_in(tz), tz)
+    day_start = start_of_day_utc(today_in(tz, now=now), tz)
     total = await repository.count_programs(session)
     aggregates = await repository.portal_aggregates(session)
-    configs = await portal_repository.list_configs(session)
-    portal_ids = sorted({config.portal_id for config in configs} | set(aggregates))
+    schedules = await portal_service.portal_schedules(session, now=now, tz=tz)
+    last_statuses = await portal_repository.last_run_statuses(session)
     portal_stats = []
-    for portal_id in portal_ids:
+    for portal_id in sorted(set(schedules) | set(aggregates)):
         count, last, avg = aggregates.get(portal_id, (0, None, None))
+        schedule = schedules.get(portal_id)
         portal_stats.append(
             {
                 "portal_id": portal_id,
                 "count": count,
                 "last_scraping": iso(last),
                 "avg_quality": round(float(avg), 2) if avg is not None else 0.0,
+                "last_run_status": last_statuses.get(portal_id),
+                "next_run_at": iso(schedule.next_run_at) if schedule else None,
+                "consecutive_failures": schedule.consecutive_failures if schedule else 0,
             }
         )
     return {
@@ -84,6 +89,6 @@ async def scraping_status(
         ),
         # The seed's "completed" is the number of collected programs; kept as it was.
         "completed": total,
-        "next_scheduled": iso(next_scheduled),
+        "next_scheduled": iso(portal_service.earliest(schedules)),
         "portal_stats": portal_stats,
     }

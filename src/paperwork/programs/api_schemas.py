@@ -1,0 +1,104 @@
+"""Shapes of ``/api/v1/programs``: the query's enums, a list item, the detail and the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from paperwork.programs.schemas import Attachment
+
+
+class ProgramStatus(StrEnum):
+    """Where today (Asia/Seoul) falls in the parsed application period."""
+
+    open = "open"
+    upcoming = "upcoming"
+    closed = "closed"
+    rolling = "rolling"
+    unknown = "unknown"
+
+
+class ProgramSort(StrEnum):
+    newest = "-scraped_at"
+    deadline = "deadline"
+    relevance = "relevance"
+    by_title = "title"  # a member named "title" would hide str.title
+
+
+class ProgramRead(BaseModel):
+    id: int
+    portal_id: str
+    portal_name: str
+    title: str
+    agency: str | None
+    category: str | None
+    region: str | None
+    target: str | None
+    amount: str | None
+    period: str | None = Field(description="The application period as the portal wrote it.")
+    apply_start: dt.date | None
+    apply_end: dt.date | None
+    period_kind: str = Field(description="dated, rolling, until_budget, tba or unknown")
+    status: ProgramStatus
+    d_day: int | None = Field(
+        description="Days from today (Asia/Seoul) to apply_end: 0 on the last day, "
+        "negative once closed, null without a deadline."
+    )
+    url: str | None
+    scraped_at: dt.datetime
+    updated_at: dt.datetime
+    quality_score: float | None
+
+
+class ChangeRead(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    changed_at: dt.datetime
+    field: str
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class ProgramDetail(ProgramRead):
+    description: str | None
+    required_documents: list[str]
+    evaluation_criteria: list[str]
+    attachments: list[Attachment]
+    raw_id: int | None = Field(description="The raw record this version was built from.")
+    raw_url: str | None = Field(description="Where the collector fetched that raw record.")
+    changes: list[ChangeRead] = Field(description="Field changes across scrapes, newest first.")
+    also_on: list[ProgramRead] = Field(
+        description="The same program announced on other portals (same normalised title, "
+        "agency and deadline)."
+    )
+
+
+class ProgramPage(BaseModel):
+    items: list[ProgramRead]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class ProgramFilters:
+    """What the list, the exports and the feed select, validated and normalised."""
+
+    q: str | None = None
+    portal_ids: tuple[str, ...] = ()
+    statuses: tuple[ProgramStatus, ...] = ()
+    categories: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    agencies: tuple[str, ...] = ()
+    targets: tuple[str, ...] = ()
+    deadline_from: dt.date | None = None
+    deadline_to: dt.date | None = None
+    updated_since: dt.datetime | None = None
+    dedupe: bool = False
+
+    def cache_key(self) -> str:
+        """A stable text of every filter, for the exports' ETags."""
+        return repr(sorted(asdict(self).items()))

@@ -1,0 +1,221 @@
+"""The scheduler in-process: due portals run once, leases keep processes apart, dead runs are
+abandoned and redone, stops end runs as cancelled, failures back off and show in /health."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select, update
+
+from apptest import serve
+from paperwork.config import Settings
+from paperwork.db import Database, utcnow
+from paperwork.models import PortalState, ScrapeRun, ScrapingConfig, SupportProgram
+from paperwork.portals.scheduler import Scheduler
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "portals"
+
+
+def bizinfo_pages(request: httpx.Request) -> httpx.Response:
+    page = request.url.params.get("pageIndex", "1")
+    name = "bizinfo_api_live.json" if page == "1" else "bizinfo_api_live_page2.json"
+    return httpx.Response(200, content=(FIXTURES / name).read_bytes())
+
+
+def slow(seconds: float) -> Any:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(seconds)
+        return bizinfo_pages(request)
+
+    return handler
+
+
+@pytest.fixture
+async def keyed(settings: Settings, db: Database) -> Settings:
+    """bizinfo runnable all day, every day, without pauses; the other portals disabled."""
+    async with db.session_scope() as session:
+        await session.execute(
+            update(ScrapingConfig).values(
+                start_time=None, end_time=None, weekdays_only=False,
+                random_delay_min=0, random_delay_max=0, interval_hours=1,
+            )
+        )  # fmt: skip
+        await session.execute(
+            update(ScrapingConfig)
+            .where(ScrapingConfig.portal_id != "bizinfo")
+            .values(is_enabled=False)
+        )
+    return settings.model_copy(update={"bizinfo_api_key": SecretStr("TEST-KEY-sched-01")})
+
+
+def scheduler(db: Database, settings: Settings, handler: Any, **options: Any) -> Scheduler:
+    return Scheduler(db, settings, transport=httpx.MockTransport(handler), **options)
+
+
+async def runs(db: Database) -> list[ScrapeRun]:
+    async with db.session_scope() as session:
+        return list((await session.scalars(select(ScrapeRun).order_by(ScrapeRun.id))).all())
+
+
+async def age_runs(db: Database, by: dt.timedelta) -> None:
+    """Move every run into the past, as if ``by`` had gone by."""
+    async with db.session_scope() as session:
+        for run in await session.scalars(select(ScrapeRun)):
+            run.started_at -= by
+
+
+async def test_a_due_portal_runs_once_per_slot(db: Database, keyed: Settings) -> None:
+    worker = scheduler(db, keyed, bizinfo_pages)
+    assert await worker.tick() == ["bizinfo"]
+    await worker.wait_idle()
+    assert await worker.tick() == []  # not due again for an hour
+    [run] = await runs(db)
+    assert (run.portal_id, run.trigger, run.status, run.fetched) == (
+        "bizinfo", "schedule", "succeeded", 4,
+    )  # fmt: skip
+    async with db.session_scope() as session:
+        state = await session.get(PortalState, "bizinfo")
+    assert state is not None and state.lease_owner is None  # released
+
+
+async def test_two_schedulers_racing_run_a_portal_once(db: Database, keyed: Settings) -> None:
+    first = scheduler(db, keyed, slow(0.05), owner="a")
+    second = scheduler(db, keyed, slow(0.05), owner="b")
+    started = await asyncio.gather(first.tick(), second.tick())
+    assert sorted(started) == [[], ["bizinfo"]]
+    await asyncio.gather(first.wait_idle(), second.wait_idle())
+    assert await asyncio.gather(first.tick(), second.tick()) == [[], []]
+    assert len(await runs(db)) == 1
+
+
+async def test_disabled_portals_never_run_and_config_changes_apply_next_tick(
+    db: Database, keyed: Settings
+) -> None:
+    async with db.session_scope() as session:
+        await session.execute(update(ScrapingConfig).values(is_enabled=False))
+    worker = scheduler(db, keyed, bizinfo_pages)
+    assert await worker.tick() == []
+    async with db.session_scope() as session:
+        await session.execute(
+            update(ScrapingConfig)
+            .where(ScrapingConfig.portal_id == "bizinfo")
+            .values(is_enabled=True)
+        )
+    assert await worker.tick() == ["bizinfo"]
+    await worker.wait_idle()
+
+
+async def test_a_dead_runs_lease_expires_and_the_portal_runs_again(
+    db: Database, keyed: Settings
+) -> None:
+    # What a SIGKILLed worker leaves behind: a running run and a lease that ran out.
+    past = utcnow() - dt.timedelta(minutes=5)
+    async with db.session_scope() as session:
+        session.add(ScrapeRun(portal_id="bizinfo", trigger="schedule", status="running",
+                              started_at=past, fetched=1))  # fmt: skip
+        await session.execute(
+            update(PortalState)
+            .where(PortalState.portal_id == "bizinfo")
+            .values(lease_owner="dead-host:1", lease_expires_at=past + dt.timedelta(minutes=2))
+        )
+    worker = scheduler(db, keyed, bizinfo_pages)
+    assert await worker.tick() == ["bizinfo"]
+    await worker.wait_idle()
+    dead, redone = await runs(db)
+    assert dead.status == "abandoned" and dead.finished_at is not None
+    assert redone.status == "succeeded"
+
+
+async def test_a_live_lease_keeps_others_out(db: Database, keyed: Settings) -> None:
+    async with db.session_scope() as session:
+        await session.execute(
+            update(PortalState)
+            .where(PortalState.portal_id == "bizinfo")
+            .values(lease_owner="other", lease_expires_at=utcnow() + dt.timedelta(minutes=2))
+        )
+    assert await scheduler(db, keyed, bizinfo_pages).tick() == []
+    assert await runs(db) == []
+
+
+async def test_shutdown_mid_run_cancels_it_with_its_counts(db: Database, keyed: Settings) -> None:
+    async def first_page_fast_then_hang(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("pageIndex") != "1":
+            await asyncio.sleep(30)
+        return bizinfo_pages(request)
+
+    worker = scheduler(db, keyed, first_page_fast_then_hang)
+    await worker.tick()
+    for _ in range(100):
+        [run] = await runs(db)
+        if run.fetched >= 3:
+            break
+        await asyncio.sleep(0.05)
+    started = asyncio.get_running_loop().time()
+    await worker.shutdown(grace=0.5)
+    assert asyncio.get_running_loop().time() - started < 3
+    [run] = await runs(db)
+    assert run.status == "cancelled" and run.fetched == 3 and run.finished_at is not None
+    async with db.session_scope() as session:
+        assert await session.scalar(select(func.count()).select_from(SupportProgram)) == run.new
+        state = await session.get(PortalState, "bizinfo")
+    assert state is not None and state.lease_owner is None
+
+
+async def test_three_failures_back_off_and_show_as_degraded(db: Database, keyed: Settings) -> None:
+    worker = scheduler(db, keyed, lambda _r: httpx.Response(200, json={"reqErr": "인증키 오류"}))
+    for _ in range(3):
+        assert await worker.tick() == ["bizinfo"]
+        await worker.wait_idle()
+        await age_runs(db, dt.timedelta(hours=1))  # make the next slot due now
+    assert [run.status for run in await runs(db)] == ["failed"] * 3
+    # The fourth slot is not due after 1 h any more: the interval doubled to 2 h.
+    assert await worker.tick() == []
+    assert worker.status()["degraded_portals"] == ["bizinfo"]
+    async for api in serve(keyed):
+        health = (await api.get("/health")).json()
+        assert health["status"] == "degraded"
+        assert health["checks"]["scheduler"]["degraded_portals"] == ["bizinfo"]
+        status = (await api.get("/scraping-dashboard?action=scraping_status")).json()["data"]
+        bizinfo = next(p for p in status["portal_stats"] if p["portal_id"] == "bizinfo")
+        assert bizinfo["consecutive_failures"] == 3 and bizinfo["last_run_status"] == "failed"
+        assert status["errors"] == 3
+
+
+@pytest.fixture
+async def run_api(keyed: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    from apptest import create_app
+
+    app = create_app(keyed, portal_transport=httpx.MockTransport(slow(0.05)))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            client.app = app  # type: ignore[attr-defined]
+            yield client
+
+
+async def test_run_now_api(run_api: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:
+    assert (await run_api.post("/api/v1/portals/bizinfo/runs")).status_code == 401
+    started = await run_api.post("/api/v1/portals/bizinfo/runs", headers=admin_headers)
+    assert started.status_code == 202
+    run_id = started.json()["data"]["run_id"]
+    again = await run_api.post("/api/v1/portals/bizinfo/runs", headers=admin_headers)
+    assert again.status_code == 409 and again.json()["success"] is False
+    unknown = await run_api.post("/api/v1/portals/naver/runs", headers=admin_headers)
+    assert unknown.status_code == 404
+    await run_api.app.state.scheduler.wait_idle()  # type: ignore[attr-defined]
+    run = (await run_api.get(f"/api/v1/runs/{run_id}")).json()["data"]
+    assert (run["trigger"], run["status"], run["fetched"]) == ("manual", "succeeded", 4)
+    assert run["duration_seconds"] >= 0 and run["finished_at"]
+    listed = (await run_api.get("/api/v1/runs", params={"portal_id": "bizinfo"})).json()["data"]
+    assert listed["total"] == 1 and listed["items"][0]["id"] == run_id
+    none = (await run_api.get("/api/v1/runs", params={"status": "failed"})).json()["data"]
+    assert none["total"] == 0 and none["items"] == []
+    assert (await run_api.get("/api/v1/runs/999999")).status_code == 404
+    assert (await run_api.get("/api/v1/runs", params={"status": "exploded"})).status_code == 422
