@@ -185,6 +185,7 @@ async def test_three_failures_back_off_and_show_as_degraded(db: Database, keyed:
         status = (await api.get("/scraping-dashboard?action=scraping_status")).json()["data"]
         bizinfo = next(p for p in status["portal_stats"] if p["portal_id"] == "bizinfo")
         assert bizinfo["consecutive_failures"] == 3 and bizinfo["last_run_status"] == "failed"
+        assert bizinfo["errors_today"] == 3
         assert status["errors"] == 3
 
 

@@ -36,13 +36,15 @@ async def update_config(
     return config
 
 
-async def count_runs_since(
+async def count_runs_by_portal_since(
     session: AsyncSession, since: dt.datetime, *, statuses: Sequence[str]
-) -> int:
-    statement = select(func.count()).where(
-        ScrapeRun.started_at >= since, ScrapeRun.status.in_(statuses)
+) -> dict[str, int]:
+    rows = await session.execute(
+        select(ScrapeRun.portal_id, func.count())
+        .where(ScrapeRun.started_at >= since, ScrapeRun.status.in_(statuses))
+        .group_by(ScrapeRun.portal_id)
     )
-    return int(await session.scalar(statement) or 0)
+    return {portal: count for portal, count in rows.all()}
 
 
 async def last_run_statuses(session: AsyncSession) -> dict[str, str]:

@@ -47,6 +47,7 @@ class PortalStat(BaseModel):
     last_run_status: str | None
     next_run_at: str | None
     consecutive_failures: int
+    errors_today: int
 
 
 class ScrapingStatus(BaseModel):

@@ -65,6 +65,9 @@ async def scraping_status(
     aggregates = await repository.portal_aggregates(session)
     schedules = await portal_service.portal_schedules(session, now=now, tz=tz)
     last_statuses = await portal_repository.last_run_statuses(session)
+    errors_today = await portal_repository.count_runs_by_portal_since(
+        session, day_start, statuses=portal_repository.FAILED_RUN_STATUSES
+    )
     portal_stats = []
     for portal_id in sorted(set(schedules) | set(aggregates)):
         count, last, avg = aggregates.get(portal_id, (0, None, None))
@@ -78,15 +81,14 @@ async def scraping_status(
                 "last_run_status": last_statuses.get(portal_id),
                 "next_run_at": iso(schedule.next_run_at) if schedule else None,
                 "consecutive_failures": schedule.consecutive_failures if schedule else 0,
+                "errors_today": errors_today.get(portal_id, 0),
             }
         )
     return {
         "last_scraping": iso(await repository.last_scraped_at(session)),
         "total_scraped": total,
         "new_today": await repository.count_first_seen_since(session, day_start),
-        "errors": await portal_repository.count_runs_since(
-            session, day_start, statuses=portal_repository.FAILED_RUN_STATUSES
-        ),
+        "errors": sum(errors_today.values()),
         # The seed's "completed" is the number of collected programs; kept as it was.
         "completed": total,
         "next_scheduled": iso(portal_service.earliest(schedules)),
