@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from paperwork import __version__
+from paperwork.cache import AnswerCache
 from paperwork.config import Settings
 from paperwork.db import Database
 from paperwork.envelope import error_responses
@@ -57,6 +58,7 @@ def create_app(
             transport=portal_transport,
         )
         app.state.db, app.state.scheduler = database, scheduler
+        app.state.answers = AnswerCache(database)
         # The loop only when asked; manual runs (POST /api/v1/portals/{id}/runs) work either way.
         loop = asyncio.create_task(scheduler.run_forever()) if settings.scheduler else None
         log.info("app.started version=%s dialect=%s", __version__, database.dialect)

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     Float,
@@ -197,3 +198,13 @@ class PortalState(Base):
     lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     consecutive_failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     last_failure: Mapped[str | None] = mapped_column(Text)
+
+
+class DataVersion(Base):
+    """One row whose ``version`` every write to the served tables moves (database triggers):
+    the key of the API's answer cache."""
+
+    __tablename__ = "data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

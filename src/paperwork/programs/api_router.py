@@ -15,6 +15,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
 
+from paperwork.cache import CacheDep, answer
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses
 from paperwork.programs import api_service, exports, http_cache, listing
@@ -191,7 +192,8 @@ LIST_DESCRIPTION = """Search and filter programs; the answer is `{items, total, 
     description=LIST_DESCRIPTION,
 )
 async def list_programs(
-    session: SessionDep,
+    request: Request,
+    cache: CacheDep,
     filters: FiltersDep,
     today: TodayDep,
     sort: SortQuery = ProgramSort.newest,
@@ -199,10 +201,13 @@ async def list_programs(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
-    page = await api_service.list_programs(
-        session, filters, sort=sort, limit=limit, offset=offset, today=today
+    entry = await cache.get_or_compute(
+        f"programs:{today}:{request.url.query}",
+        lambda session: api_service.list_programs(
+            session, filters, sort=sort, limit=limit, offset=offset, today=today
+        ),
     )
-    return http_cache.cached_ok(page, if_none_match)
+    return answer(entry, if_none_match=if_none_match)
 
 
 def _export_headers(export: api_service.Export, etag: str) -> dict[str, str]:
@@ -313,10 +318,13 @@ async def feed(
     summary="지원사업 상세 (변경 이력, 다른 포털의 같은 사업)",
 )
 async def get_program(
-    session: SessionDep,
+    cache: CacheDep,
     today: TodayDep,
     program_id: Annotated[int, Path(ge=1, le=MAX_INT4)],
     if_none_match: IfNoneMatch = None,
 ) -> Any:
-    detail = await api_service.get_program(session, program_id, today=today)
-    return http_cache.cached_ok(detail, if_none_match)
+    entry = await cache.get_or_compute(
+        f"program:{today}:{program_id}",
+        lambda session: api_service.get_program(session, program_id, today=today),
+    )
+    return answer(entry, if_none_match=if_none_match)

@@ -8,46 +8,20 @@ on (weak: the same content, not promised byte for byte), so a 304 skips building
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
-import orjson
 from fastapi import Response
 
-from paperwork.envelope import ok
+from paperwork.cache import etag_matches
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not Modified: the `If-None-Match` ETag still matches. No body."}
 }
 
 
-def body_etag(body: bytes) -> str:
-    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
-
-
-def _opaque(tag: str) -> str:
-    # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" and "x" are the same tag.
-    tag = tag.strip()
-    return tag[2:] if tag.startswith("W/") else tag
-
-
 def matches(if_none_match: str | None, etag: str) -> bool:
-    """Whether the client's ``If-None-Match`` names ``etag`` (or is ``*``)."""
-    if not if_none_match:
-        return False
-    if if_none_match.strip() == "*":
-        return True
-    wanted = _opaque(etag)
-    return any(_opaque(tag) == wanted for tag in if_none_match.split(","))
+    return etag_matches(if_none_match, etag)
 
 
 def not_modified(etag: str) -> Response:
     return Response(status_code=304, headers={"ETag": etag})
-
-
-def cached_ok(data: Any, if_none_match: str | None) -> Any:
-    """The envelope with an ETag of ``data``, or a bodyless 304 when the client has it."""
-    etag = body_etag(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS))
-    if matches(if_none_match, etag):
-        return not_modified(etag)
-    return ok(data, headers={"ETag": etag})

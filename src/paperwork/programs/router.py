@@ -8,14 +8,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 
-from paperwork.db import SessionDep
-from paperwork.envelope import Envelope, error_responses, ok
+from paperwork.cache import CacheDep, answer
+from paperwork.envelope import Envelope, error_responses
 from paperwork.errors import NotFound
 from paperwork.portals.catalog import PORTAL_NAMES
 from paperwork.programs import service
 from paperwork.programs.schemas import CollectionPage, ScrapingStatus
 
 router = APIRouter(tags=["scraping-dashboard"])
+
+STATUS_MAX_AGE_SECONDS = 5.0
 
 
 class DashboardAction(StrEnum):
@@ -31,18 +33,27 @@ class DashboardAction(StrEnum):
 )
 async def scraping_dashboard(
     request: Request,
-    session: SessionDep,
+    cache: CacheDep,
     action: DashboardAction = DashboardAction.collection_list,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     portal_id: Annotated[str | None, Query(max_length=32)] = None,
 ) -> Any:
     if action is DashboardAction.scraping_status:
-        now = dt.datetime.now(dt.UTC)
-        data = await service.scraping_status(session, tz=request.app.state.settings.tz, now=now)
-        return ok(data)
+        tz = request.app.state.settings.tz
+        status = await cache.get_or_compute(
+            "scraping_status",
+            lambda session: service.scraping_status(session, tz=tz, now=dt.datetime.now(dt.UTC)),
+            # next_run_at also moves with the clock (windows open and close), not only with data.
+            max_age=STATUS_MAX_AGE_SECONDS,
+        )
+        return answer(status)
     if portal_id is not None and portal_id not in PORTAL_NAMES:
         raise NotFound(f"알 수 없는 포털입니다: {portal_id}")
-    return ok(
-        await service.collection_list(session, portal_id=portal_id, limit=limit, offset=offset)
+    page = await cache.get_or_compute(
+        f"collection_list:{portal_id}:{limit}:{offset}",
+        lambda session: service.collection_list(
+            session, portal_id=portal_id, limit=limit, offset=offset
+        ),
     )
+    return answer(page)

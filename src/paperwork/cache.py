@@ -1,0 +1,129 @@
+"""Answers computed once per data version.
+
+Every write to the tables the API serves moves ``data_version.version`` in the writer's own
+transaction (triggers, migration 0005). A read asks for the version (one indexed row, no
+transaction) and, when its answer for these parameters was computed at that version, sends the
+stored bytes: repeated questions between two writes cost one tiny query, and an answer is never
+staler than the last committed write. Each process keeps its own bounded cache."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request, Response
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from paperwork.db import Database
+from paperwork.envelope import now_iso
+from paperwork.models import DataVersion
+
+MAX_ENTRIES = 1024
+
+
+@dataclass(frozen=True)
+class CachedData:
+    body: bytes  # the JSON of the envelope's ``data``
+    etag: str
+    version: int
+    stored_at: float
+
+    def envelope(self) -> bytes:
+        """The seed envelope around the cached data, stamped now (cheap: no re-encoding)."""
+        return b'{"success":true,"timestamp":"%s","data":%s}' % (now_iso().encode(), self.body)
+
+
+class AnswerCache:
+    def __init__(self, database: Database, *, max_entries: int = MAX_ENTRIES) -> None:
+        self.database = database
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, CachedData] = OrderedDict()
+        self._inflight: dict[tuple[str, int], asyncio.Future[CachedData]] = {}
+        self._version_query = select(DataVersion.version).where(DataVersion.id == 1)
+
+    async def version(self) -> int:
+        # Autocommit: one round trip, no BEGIN/COMMIT around a single read.
+        async with self.database.engine.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            return int(await connection.scalar(self._version_query) or 0)
+
+    async def get_or_compute(
+        self,
+        key: str,
+        compute: Callable[[AsyncSession], Awaitable[Any]],
+        *,
+        max_age: float | None = None,
+    ) -> CachedData:
+        """The data for ``key`` at the current version, computed by ``compute(session)`` when
+        missing; ``max_age`` (seconds) bounds answers that also depend on the clock."""
+        version = await self.version()
+        entry = self._entries.get(key)
+        if (
+            entry is not None
+            and entry.version == version
+            and (max_age is None or time.monotonic() - entry.stored_at < max_age)
+        ):
+            self._entries.move_to_end(key)
+            return entry
+        # Single flight: requests arriving while an answer is being computed wait for it
+        # instead of each running the same query (a burst after every write would pile up).
+        flight = self._inflight.get((key, version))
+        if flight is None:
+            flight = asyncio.ensure_future(self._compute(key, version, compute))
+            self._inflight[(key, version)] = flight
+            flight.add_done_callback(lambda _f: self._inflight.pop((key, version), None))
+        return await asyncio.shield(flight)
+
+    async def _compute(
+        self, key: str, version: int, compute: Callable[[AsyncSession], Awaitable[Any]]
+    ) -> CachedData:
+        # A session of its own: the request that started the computation may go away while
+        # others still wait for it.
+        async with self.database.session_scope() as session:
+            data = await compute(session)
+        body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+        etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
+        entry = CachedData(body, etag, version, time.monotonic())
+        self._entries[key] = entry
+        self._entries.move_to_end(key)
+        while len(self._entries) > self.max_entries:
+            self._entries.popitem(last=False)
+        return entry
+
+
+def answer(entry: CachedData, *, if_none_match: str | None = None) -> Response:
+    """The cached data in the envelope with its ETag, or a bodyless 304 when the client has it."""
+    if etag_matches(if_none_match, entry.etag):
+        return Response(status_code=304, headers={"ETag": entry.etag})
+    return Response(entry.envelope(), media_type="application/json", headers={"ETag": entry.etag})
+
+
+def _opaque(tag: str) -> str:
+    # If-None-Match compares weakly (RFC 9110 13.1.2): W/"x" and "x" are the same tag.
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    """Whether the client's ``If-None-Match`` names ``etag`` (or is ``*``)."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    wanted = _opaque(etag)
+    return any(_opaque(tag) == wanted for tag in if_none_match.split(","))
+
+
+def answer_cache(request: Request) -> AnswerCache:
+    cache: AnswerCache = request.app.state.answers
+    return cache
+
+
+CacheDep = Annotated[AnswerCache, Depends(answer_cache)]
