@@ -28,6 +28,7 @@ CONTENT_FIELDS = tuple(
     for f in fields(NormalizedProgram)
     if f.name not in ("portal_id", "external_id") and f.name not in VOLATILE_FIELDS
 )
+UNCHANGED = "unchanged"
 PROGRAM_FIELDS = (*CONTENT_FIELDS, *sorted(VOLATILE_FIELDS))
 
 
@@ -108,8 +109,11 @@ class Pipeline:
         if not items:
             return counts
         scraped_at = utcnow()
+        # Normalising is pure and catches its own errors, so it runs first: each raw row is
+        # then written with what became of it, before any program is touched.
+        prepared = [self._prepare(item) for item in items]
         if self.dry_run:
-            await self._write([self._prepare(0, item) for item in items], scraped_at, counts)
+            await self._write(prepared, scraped_at, counts)
             return counts
         # 1. Raw first, committed on its own: whatever fails later, the item is kept.
         async with self.database.session_scope() as session:
@@ -118,18 +122,22 @@ class Pipeline:
                 [
                     {
                         "portal_id": self.portal_id,
-                        "external_id": item.external_id,
-                        "url": item.url,
-                        "payload": item.payload,
+                        "external_id": p.item.external_id,
+                        "url": p.item.url,
+                        "payload": p.item.payload,
                         "scraped_at": scraped_at,
                         "run_id": self.run_id,
+                        # Promotion is recorded once the program is written (step 2).
+                        "status": None if p.status == "promoted" else p.status,
+                        "status_reason": None if p.status == "promoted" else p.reason,
+                        "quality_score": p.score,
+                        "content_hash": p.content_hash,
                     }
-                    for item in items
+                    for p in prepared
                 ],
             )
-        prepared = [
-            self._prepare(raw_id, item) for raw_id, item in zip(raw_ids, items, strict=True)
-        ]
+        for p, raw_id in zip(prepared, raw_ids, strict=True):
+            p.raw_id = raw_id
         try:
             await self._write(prepared, scraped_at, counts)
         except Exception as exc:  # one item's database error must not sink its batch-mates
@@ -149,10 +157,12 @@ class Pipeline:
                 counts.add(single)
         return counts
 
-    def _prepare(self, raw_id: int, item: RawItem) -> _Prepared:
-        prepared = _Prepared(raw_id=raw_id, item=item)
+    def _prepare(self, item: RawItem) -> _Prepared:
+        prepared = _Prepared(raw_id=0, item=item)
         try:
             program = self.normalize(item, today=self.today())
+            score = quality_score(program)
+            digest = content_hash(program)
         except ItemError as exc:
             prepared.reason = str(exc)
             return prepared
@@ -162,10 +172,9 @@ class Pipeline:
             )
             prepared.reason = f"normalize failed: {type(exc).__name__}: {exc}"[:500]
             return prepared
-        score = quality_score(program)
         prepared.program = program
         prepared.score = score.score
-        prepared.content_hash = content_hash(program)
+        prepared.content_hash = digest
         if score.score < self.quality_threshold:
             prepared.status = "rejected"
             reasons = "; ".join(score.reasons) or "below threshold"
@@ -205,7 +214,7 @@ class Pipeline:
                             "application_status": p.program.application_status,
                         }
                     )
-                    p.reason = "unchanged"
+                    p.reason = UNCHANGED
                 else:
                     counts.updated += 1
                     updates.append(self._changed_row(current, p, scraped_at))
@@ -215,18 +224,11 @@ class Pipeline:
             await store.insert_programs(session, list(inserts.values()))
             await store.update_programs(session, updates)
             await store.insert_changes(session, changes)
-            await store.set_raw_outcomes(
-                session,
-                [
-                    {
-                        "id": p.raw_id,
-                        "status": p.status,
-                        "status_reason": p.reason,
-                        "quality_score": p.score,
-                        "content_hash": p.content_hash,
-                    }
-                    for p in prepared
-                ],
+            await store.mark_promoted(
+                session, [p.raw_id for p in promoted if p.reason is None], reason=None
+            )
+            await store.mark_promoted(
+                session, [p.raw_id for p in promoted if p.reason == UNCHANGED], reason=UNCHANGED
             )
 
     def _new_row(self, p: _Prepared, scraped_at: dt.datetime) -> dict[str, Any]:

@@ -39,6 +39,7 @@ RUBRIC: dict[str, float] = {
     "attachments": 0.5,
 }
 VOLATILE_FIELDS = frozenset({"view_count", "application_status"})
+_FIELD_NAMES = tuple(field.name for field in dataclasses.fields(NormalizedProgram))
 
 
 @dataclass(frozen=True)
@@ -109,10 +110,11 @@ def quality_score(program: NormalizedProgram) -> QualityScore:
 
 def program_fields(program: NormalizedProgram) -> dict[str, Any]:
     """Every field as JSON-able values (dates as ISO strings), for storage and diffing."""
-    fields = dataclasses.asdict(program)
-    for key, value in fields.items():
+    # A shallow read, not dataclasses.asdict's deep copy: this runs for every ingested item.
+    fields = {name: getattr(program, name) for name in _FIELD_NAMES}
+    for name, value in fields.items():
         if isinstance(value, dt.date):
-            fields[key] = value.isoformat()
+            fields[name] = value.isoformat()
     return fields
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.models import ProgramChange, RawScrapedData, ScrapeRun, SupportProgram
@@ -24,8 +24,20 @@ async def insert_raw(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> l
     return list(result)
 
 
+async def mark_promoted(
+    session: AsyncSession, raw_ids: Sequence[int], *, reason: str | None
+) -> None:
+    """One statement for a batch: these raw rows became (or matched) programs."""
+    if raw_ids:
+        await session.execute(
+            update(RawScrapedData)
+            .where(RawScrapedData.id.in_(list(raw_ids)))
+            .values(status="promoted", status_reason=reason)
+        )
+
+
 async def set_raw_outcomes(session: AsyncSession, outcomes: Sequence[dict[str, Any]]) -> None:
-    """Bulk update of raw rows by id: status, status_reason, quality_score, content_hash."""
+    """Bulk update of raw rows by id (each dict carries ``id`` and the columns to set)."""
     if outcomes:
         await session.execute(update(RawScrapedData), list(outcomes))
 
@@ -44,9 +56,13 @@ async def existing_programs(
     return {program.external_id: program for program in rows}
 
 
+PROGRAMS_TABLE = cast(Table, SupportProgram.__table__)
+
+
 async def insert_programs(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
+    # Core insert (one multi-row statement), not the ORM's bulk path: ingest speed lives here.
     if rows:
-        await session.execute(insert(SupportProgram), list(rows))
+        await session.execute(insert(PROGRAMS_TABLE), list(rows))
 
 
 async def update_programs(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
