@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import ClassVar
 
 import asyncpg
 import httpx
@@ -42,10 +43,16 @@ async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 
 class SavedPortal:
-    """A real HTTP server on localhost answering like the bizinfo Open API from saved pages
-    (page 1 and page 2), optionally slowly: the portal for tests that run whole processes."""
+    """A real HTTP server on localhost answering like the bizinfo Open API from saved files,
+    by ``pageIndex`` (any other page: the ``"*"`` entry), optionally slowly: the portal for
+    tests that run whole processes."""
 
-    def __init__(self, *, delay: float = 0.0) -> None:
+    PAGES: ClassVar[dict[str, str]] = {
+        "1": "bizinfo_api_live.json",
+        "*": "bizinfo_api_live_page2.json",
+    }
+
+    def __init__(self, *, delay: float = 0.0, pages: dict[str, str] | None = None) -> None:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
         from pathlib import Path
@@ -62,7 +69,7 @@ class SavedPortal:
                 page = query.get("pageIndex", ["1"])[0]
                 portal.requests += 1
                 time.sleep(portal.delay)
-                name = "bizinfo_api_live.json" if page == "1" else "bizinfo_api_live_page2.json"
+                name = portal.pages.get(page, portal.pages["*"])
                 body = (fixtures / name).read_bytes()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json;charset=UTF-8")
@@ -74,6 +81,7 @@ class SavedPortal:
                 pass
 
         self.delay = delay
+        self.pages = pages or self.PAGES
         self.requests = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -3,19 +3,17 @@ exit status 1 when a portal failed. The portal here is a real local HTTP server.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
+from apptest import SavedPortal
 from paperwork.cli import app
 
 runner = CliRunner()
-FIXTURES = Path(__file__).parent / "fixtures" / "portals"
 
 
 @pytest.fixture
@@ -58,26 +56,11 @@ def test_import_of_an_unknown_portal_fails(cli_db: Path) -> None:
     assert result.exit_code == 1
 
 
-class _ReqErrPortal(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:
-        body = (FIXTURES / "bizinfo_api_reqerr_invalid.json").read_bytes()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json;charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
 def broken_portal() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _ReqErrPortal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    portal = SavedPortal(pages={"*": "bizinfo_api_reqerr_invalid.json"})
+    yield portal.url
+    portal.close()
 
 
 def test_scrape_reports_a_failed_portal_and_exits_1(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,3 +87,20 @@ def check_status(response: httpx.Response, *, portal: str) -> None:
         raise TransientError(f"{portal}: HTTP {response.status_code} from {response.url}")
     if response.status_code >= 400:
         raise StructuralError(f"{portal}: HTTP {response.status_code} from {response.url}")
+
+
+async def capped(
+    source: AsyncGenerator[RawItem, None], max_items: int | None
+) -> AsyncIterator[RawItem]:
+    """At most ``max_items`` of ``source``; the source is closed (no further page is fetched)
+    as soon as the cap is reached."""
+    if max_items is not None and max_items <= 0:
+        await source.aclose()
+        return
+    count = 0
+    async with aclosing(source) as items:
+        async for item in items:
+            yield item
+            count += 1
+            if max_items is not None and count >= max_items:
+                return

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
 from typing import Any, ClassVar
 
 from paperwork.collectors import register
-from paperwork.collectors._parsing import Page, check_status, load_json, to_int
+from paperwork.collectors._parsing import Page, capped, check_status, load_json, to_int
 from paperwork.collectors.base import (
     CollectorError,
     CollectorSettings,
@@ -31,15 +30,13 @@ from paperwork.collectors.bizinfo_html import (
 )
 from paperwork.collectors.normalize import (
     absolute_url,
-    application_status,
+    announcement_fields,
     attachments_from_joined,
     clean_multiline,
     clean_text,
     dedupe_attachments,
-    extract_amount,
-    extract_section,
     parse_period,
-    period_label,
+    period_fields,
     regions_in,
 )
 
@@ -50,8 +47,6 @@ API_PAGE_UNIT = 100
 MAX_PAGES = 200  # 20,000 items: far above the ≈1,500 open ones; stops a portal that loops
 # excInsttNm sometimes names a kind of body, not a body: then the ministry is the better answer.
 _AGENCY_KINDS = {"직접수행", "기초자치단체", "광역자치단체", "민간", "공공기관", "해당없음", "-"}
-DOCUMENT_HEADINGS = ("제출서류", "구비서류", "신청서류")
-CRITERIA_HEADINGS = ("평가기준", "심사기준", "평가항목", "선정기준")
 
 
 def _raw_item(payload: dict[str, Any], base_url: str) -> RawItem:
@@ -141,18 +136,12 @@ def normalize_item(
         external_id=external_id,
         title=title,
         implementing_agency=agency,
-        application_period=period_label(period),
-        apply_start=period.start,
-        apply_end=period.end,
-        period_kind=period.kind,
-        application_status=application_status(period, today),
+        **period_fields(period, today),
         support_field=clean_text(_text(p, "pldirSportRealmLclasCodeNm")),
-        support_amount=extract_amount(full_text),
         region=", ".join(regions) if regions else "전국",
         target_audience=clean_text(_text(p, "trgetNm")),
         description=description,
-        required_documents=extract_section(full_text, DOCUMENT_HEADINGS),
-        evaluation_criteria=extract_section(full_text, CRITERIA_HEADINGS),
+        **announcement_fields(full_text),
         attachments=dedupe_attachments(pairs, base_url),
         detail_url=item.url or absolute_url(_text(p, "pblancUrl"), base_url),
         view_count=to_int(p.get("inqireCo")) or 0,
@@ -171,17 +160,10 @@ class BizinfoCollector:
     def check_configured(self) -> None:
         """Always collectable: without a key the public HTML pages are used."""
 
-    async def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
-        if max_items is not None and max_items <= 0:
-            return
-        source = self._from_api() if self._settings.bizinfo_api_key else self._from_html()
-        count = 0
-        async with aclosing(source) as items:
-            async for item in items:
-                yield item
-                count += 1
-                if max_items is not None and count >= max_items:
-                    return
+    def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
+        return capped(
+            self._from_api() if self._settings.bizinfo_api_key else self._from_html(), max_items
+        )
 
     async def _from_api(self) -> AsyncGenerator[RawItem, None]:
         seen: set[str] = set()

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
 from typing import Any, ClassVar
 
 from paperwork.collectors import register
-from paperwork.collectors._parsing import Page, check_status, load_json, to_int
+from paperwork.collectors._parsing import Page, capped, check_status, load_json, to_int
 from paperwork.collectors.base import (
     CollectorError,
     CollectorSettings,
@@ -31,15 +30,13 @@ from paperwork.collectors.kstartup_html import (
 )
 from paperwork.collectors.normalize import (
     absolute_url,
-    application_status,
+    announcement_fields,
     clean_multiline,
     clean_text,
     dedupe_attachments,
-    extract_amount,
-    extract_section,
     parse_period,
+    period_fields,
     period_from_fields,
-    period_label,
     split_list,
 )
 
@@ -47,8 +44,6 @@ PORTAL_ID = "kstartup"
 DEFAULT_SITE_URL = "https://www.k-startup.go.kr"
 PER_PAGE = 100
 MAX_PAGES = 100  # the recruiting set is a few hundred items; stops a gateway that loops
-DOCUMENT_HEADINGS = ("제출서류", "구비서류", "신청서류")
-CRITERIA_HEADINGS = ("평가기준", "심사기준", "평가항목", "선정기준")
 
 
 def _raw_item(payload: dict[str, Any], site_url: str) -> RawItem:
@@ -130,19 +125,13 @@ def normalize_item(
         external_id=external_id,
         title=title,
         implementing_agency=clean_text(_text(p, "pbanc_ntrp_nm")),
-        application_period=period_label(period),
-        apply_start=period.start,
-        apply_end=period.end,
-        period_kind=period.kind,
-        application_status=application_status(period, today),
+        **period_fields(period, today),
         # A comma list of fields; "시설ㆍ공간ㆍ보육" is one field (U+318D joins its words).
         support_field=", ".join(split_list(_text(p, "supt_biz_clsfc"))) or None,
-        support_amount=extract_amount(full_text),
         region=clean_text(_text(p, "supt_regin")),
         target_audience=_target(p),
         description=description,
-        required_documents=extract_section(full_text, DOCUMENT_HEADINGS),
-        evaluation_criteria=extract_section(full_text, CRITERIA_HEADINGS),
+        **announcement_fields(full_text),
         attachments=dedupe_attachments(pairs, site_url),
         detail_url=item.url or absolute_url(_text(p, "detl_pg_url"), site_url),
         view_count=to_int(p.get("inqr_cnt")) or 0,
@@ -161,17 +150,10 @@ class KStartupCollector:
     def check_configured(self) -> None:
         """Always collectable: without a data.go.kr key the public HTML pages are used."""
 
-    async def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
-        if max_items is not None and max_items <= 0:
-            return
-        source = self._from_api() if self._settings.data_go_kr_key else self._from_html()
-        count = 0
-        async with aclosing(source) as items:
-            async for item in items:
-                yield item
-                count += 1
-                if max_items is not None and count >= max_items:
-                    return
+    def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
+        return capped(
+            self._from_api() if self._settings.data_go_kr_key else self._from_html(), max_items
+        )
 
     async def _from_api(self) -> AsyncGenerator[RawItem, None]:
         # The API's row order is not by date, so the (small) recruiting set is read whole and

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
 from typing import Any, ClassVar
 from xml.etree.ElementTree import Element, ParseError
 
@@ -16,7 +15,14 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from paperwork.collectors import register
-from paperwork.collectors._parsing import Page, as_text, check_status, data_go_kr_error, to_int
+from paperwork.collectors._parsing import (
+    Page,
+    as_text,
+    capped,
+    check_status,
+    data_go_kr_error,
+    to_int,
+)
 from paperwork.collectors.base import (
     CollectorSettings,
     ItemError,
@@ -28,14 +34,12 @@ from paperwork.collectors.base import (
 )
 from paperwork.collectors.normalize import (
     absolute_url,
-    application_status,
+    announcement_fields,
     clean_multiline,
     clean_text,
     dedupe_attachments,
-    extract_amount,
-    extract_section,
+    period_fields,
     period_from_fields,
-    period_label,
     regions_in,
 )
 
@@ -45,8 +49,6 @@ SITE_URL = "https://www.mss.go.kr"
 NUM_OF_ROWS = 100
 MAX_PAGES = 50
 REPEATED = ("fileName", "fileUrl")  # one element for one file, repeated for several
-DOCUMENT_HEADINGS = ("제출서류", "구비서류", "신청서류")
-CRITERIA_HEADINGS = ("평가기준", "심사기준", "평가항목", "선정기준")
 
 
 def _item_payload(element: Element) -> dict[str, Any]:
@@ -120,17 +122,11 @@ def normalize_item(item: RawItem, *, today: dt.date) -> NormalizedProgram:
         external_id=external_id,
         title=title,
         implementing_agency=AGENCY,
-        application_period=period_label(period),
-        apply_start=period.start,
-        apply_end=period.end,
-        period_kind=period.kind,
-        application_status=application_status(period, today),
-        support_amount=extract_amount(description),
+        **period_fields(period, today),
         # The API has no region field: a "[경남]" title names one, otherwise we do not guess.
         region=", ".join(regions) if regions else None,
         description=description,
-        required_documents=extract_section(description, DOCUMENT_HEADINGS),
-        evaluation_criteria=extract_section(description, CRITERIA_HEADINGS),
+        **announcement_fields(description),
         attachments=dedupe_attachments(pairs, SITE_URL),
         detail_url=item.url or absolute_url(_text(p, "viewUrl"), SITE_URL),
     )
@@ -151,17 +147,9 @@ class MssCollector:
                 "set PAPERWORK_DATA_GO_KR_KEY"
             )
 
-    async def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
+    def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
         self.check_configured()
-        if max_items is not None and max_items <= 0:
-            return
-        count = 0
-        async with aclosing(self._pages()) as items:
-            async for item in items:
-                yield item
-                count += 1
-                if max_items is not None and count >= max_items:
-                    return
+        return capped(self._pages(), max_items)
 
     async def _pages(self) -> AsyncGenerator[RawItem, None]:
         seen: set[str] = set()

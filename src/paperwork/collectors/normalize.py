@@ -8,11 +8,13 @@ Nothing here does I/O. Periods live in ``periods.py`` and the quality score and 
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import html
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -40,6 +42,8 @@ from paperwork.collectors.quality import (
 )
 
 __all__ = [
+    "CRITERIA_HEADINGS",
+    "DOCUMENT_HEADINGS",
     "PROVINCES",
     "RUBRIC",
     "STATUS_CLOSED",
@@ -50,6 +54,7 @@ __all__ = [
     "Period",
     "QualityScore",
     "absolute_url",
+    "announcement_fields",
     "application_status",
     "attachments_from_joined",
     "clean_multiline",
@@ -60,6 +65,7 @@ __all__ = [
     "extract_section",
     "parse_date",
     "parse_period",
+    "period_fields",
     "period_from_fields",
     "period_label",
     "program_fields",
@@ -355,3 +361,27 @@ def extract_section(text: str | None, headings: Sequence[str]) -> list[str]:
 
 
 _ITEM_MARKERS = frozenset("-·ㆍ•○◦*※") | {"circled", "num)", "pnum", "hangul)"}
+
+
+DOCUMENT_HEADINGS = ("제출서류", "구비서류", "신청서류")
+CRITERIA_HEADINGS = ("평가기준", "심사기준", "평가항목", "선정기준")
+
+
+def period_fields(period: Period, today: dt.date) -> dict[str, Any]:
+    """The program's period columns, as every portal fills them from a parsed period."""
+    return {
+        "application_period": period_label(period),
+        "apply_start": period.start,
+        "apply_end": period.end,
+        "period_kind": period.kind,
+        "application_status": application_status(period, today),
+    }
+
+
+def announcement_fields(text: str | None) -> dict[str, Any]:
+    """What the announcement's own words state: the amount, 제출서류 and 평가/심사기준."""
+    return {
+        "support_amount": extract_amount(text),
+        "required_documents": extract_section(text, DOCUMENT_HEADINGS),
+        "evaluation_criteria": extract_section(text, CRITERIA_HEADINGS),
+    }
