@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any
 
+import orjson
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Dialect, make_url
@@ -78,10 +79,21 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+
+
+# orjson for the JSON columns (payloads, attachments): several times faster than json, and
+# every ingested item goes through it.
+JSON_CODEC: dict[str, Any] = {"json_serializer": _json_dumps, "json_deserializer": orjson.loads}
+
+
 def build_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         _prepare_sqlite_file(database_url)
-        engine = create_async_engine(database_url, echo=echo, connect_args={"timeout": 15})
+        engine = create_async_engine(
+            database_url, echo=echo, connect_args={"timeout": 15}, **JSON_CODEC
+        )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(
@@ -90,6 +102,7 @@ def build_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) 
         pool_size=pool_size,
         max_overflow=pool_size // 2,
         pool_timeout=10,
+        **JSON_CODEC,
         # A request must not hang for minutes when the server is gone: fail fast into a 503.
         connect_args={"timeout": 5, "command_timeout": 30, "server_settings": {"jit": "off"}},
     )
