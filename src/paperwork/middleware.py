@@ -18,8 +18,10 @@ from paperwork.ops.telemetry import Telemetry
 
 log = logging.getLogger("paperwork.access")
 
-# Health checks and scrapers of metrics must never be throttled into looking like an outage.
-RATE_LIMIT_EXEMPT = ("/health", "/metrics")
+# Health checks and scrapers of metrics must never be throttled into looking like an outage;
+# the dashboard's own page and static files are not API calls (what the page asks the API for
+# still counts).
+RATE_LIMIT_EXEMPT = ("/health", "/metrics", "/admin-dashboard")
 MAX_REQUEST_ID_LENGTH = 128
 
 

@@ -1,0 +1,1 @@
+"""The admin dashboard web page (``/admin-dashboard``): router, templates, static files."""
