@@ -19,14 +19,20 @@ run: $(INSTALLED)  ## migrate the embedded SQLite database (or PAPERWORK_DATABAS
 test: $(INSTALLED)  ## the whole suite (PostgreSQL tests too when PAPERWORK_TEST_DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+bench: $(INSTALLED)  ## benchmark at 100,000 programs on the local PostgreSQL (bench/README.md); BENCH_ARGS="--programs 1000000"
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+bench-smoke: $(INSTALLED)  ## 2,000 programs, 2 s per target: proves the harness works
+	$(BIN)/python -m bench --smoke
+
 lint: $(INSTALLED)
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 format: $(INSTALLED)
-	$(BIN)/ruff check --fix src tests
-	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -121,7 +121,7 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
     return any(_opaque(tag) == wanted for tag in if_none_match.split(","))
 
 
-def answer_cache(request: Request) -> AnswerCache:
+async def answer_cache(request: Request) -> AnswerCache:  # async: no threadpool hop
     cache: AnswerCache = request.app.state.answers
     return cache
 

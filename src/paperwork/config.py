@@ -47,7 +47,9 @@ class Settings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = []
     log_level: str = "INFO"
     timezone: str = "Asia/Seoul"
-    db_pool_size: int = 10
+    # Above the requests one worker has in flight under load: connections past the pool are
+    # opened and closed per request, which is where latency tails came from (make bench).
+    db_pool_size: int = 20
     scheduler: bool = True  # run the scheduler inside `paperwork serve` ("off" to disable)
     scheduler_tick_seconds: float = 30.0
     scheduler_lease_seconds: float = 120.0

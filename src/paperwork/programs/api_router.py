@@ -34,12 +34,15 @@ MAX_INT4 = 2**31 - 1
 Value = Annotated[str, StringConstraints(max_length=100)]
 
 
-def current_time() -> dt.datetime:
+# The dependencies are async: a sync one runs in the threadpool, a hop per request.
+async def current_time() -> dt.datetime:
     """The clock of this API (tests override this dependency to stand at KST midnight)."""
     return dt.datetime.now(dt.UTC)
 
 
-def seoul_today(request: Request, now: Annotated[dt.datetime, Depends(current_time)]) -> dt.date:
+async def seoul_today(
+    request: Request, now: Annotated[dt.datetime, Depends(current_time)]
+) -> dt.date:
     return today_in(request.app.state.settings.tz, now=now)
 
 
@@ -49,7 +52,7 @@ IfNoneMatch = Annotated[
 ]
 
 
-def program_filters(
+async def program_filters(
     request: Request,
     q: Annotated[
         str | None,

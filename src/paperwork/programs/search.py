@@ -73,7 +73,12 @@ def like_pattern(text: str) -> str:
 
 
 def contains(column: TextColumn, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring test (``ILIKE`` on PostgreSQL, ``lower() LIKE`` on SQLite)."""
+    """Case-insensitive substring test (``ILIKE`` on PostgreSQL, ``lower() LIKE`` on SQLite).
+
+    A term without cased letters (Hangul, digits) is the same test with plain ``LIKE``, which
+    PostgreSQL runs about three times faster than ``ILIKE`` over Korean text."""
+    if text.lower() == text.upper():
+        return column.like(like_pattern(text), escape=LIKE_ESCAPE)
     return column.ilike(like_pattern(text), escape=LIKE_ESCAPE)
 
 

@@ -1,0 +1,137 @@
+"""The report: one JSON document (saved as ``bench/results/<YYYY-MM-DD>.json``, never
+overwriting an earlier run of the same day) and the table printed from it, so what is read on
+the screen and what is compared later are the same numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import platform
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from bench.database import IngestResult
+from bench.load import LoadResult
+from bench.targets import MAX_RSS_MB, MIN_INGEST_RATE, Target
+
+RESULTS_DIR = Path(__file__).resolve().parent / "results"
+
+
+def git_state() -> dict[str, Any]:
+    """The commit measured, and whether the tree had uncommitted changes (best effort)."""
+    root = Path(__file__).resolve().parent.parent
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return done.stdout.strip() if done.returncode == 0 else ""
+
+    return {"commit": git("rev-parse", "HEAD") or None, "dirty": bool(git("status", "--porcelain"))}
+
+
+def machine(postgresql: str, cpus: int | None, load_before: tuple[float, ...]) -> dict[str, Any]:
+    """Where the figures come from; ``load_average_before`` > ~0.5 on 2 cores means something
+    else was running, and the figures are noisier than usual."""
+    return {
+        "cpus": cpus,
+        "load_average_before": [round(value, 2) for value in load_before],
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "postgresql": postgresql,
+    }
+
+
+def target_entry(target: Target, result: LoadResult, preflight: dict[str, Any]) -> dict[str, Any]:
+    misses = target.budget.misses(
+        rps=result.rps, p95_ms=result.p95_ms, p99_ms=result.p99_ms, errors=result.errors
+    )
+    return {
+        "name": target.name,
+        "path": target.path,
+        **result.as_dict(),
+        "response_bytes": preflight.get("bytes"),
+        "total": preflight.get("total"),
+        "budget": target.budget.describe(),
+        "misses": misses,
+        "within_budget": not misses,
+    }
+
+
+def ingest_entry(ingest: IngestResult) -> dict[str, Any]:
+    return {
+        "items": ingest.items,
+        "stored": ingest.stored,
+        "rejected": ingest.rejected,
+        "runs": ingest.runs,
+        "seconds": round(ingest.seconds, 2),
+        "rate": round(ingest.rate, 1),
+        "budget_min_rate": MIN_INGEST_RATE,
+        "within_budget": ingest.rate >= MIN_INGEST_RATE,
+    }
+
+
+def rss_entry(peaks: dict[int, float]) -> dict[str, Any]:
+    peak = max(peaks.values(), default=0.0)
+    return {
+        "peak_mb": round(peak, 1),
+        "per_worker_mb": [round(value, 1) for value in sorted(peaks.values(), reverse=True)],
+        "budget_mb": MAX_RSS_MB,
+        "within_budget": 0 < peak <= MAX_RSS_MB,
+    }
+
+
+def _verdict(entry: dict[str, Any]) -> str:
+    return "ok" if entry["within_budget"] else "MISS: " + "; ".join(entry["misses"])
+
+
+def render(report: dict[str, Any]) -> str:
+    """The table: one line per target, then ingest and memory, each with its verdict."""
+    params = report["params"]
+    lines = [
+        f"paperwork bench {report['date']}  commit {str(report['git']['commit'])[:10]}"
+        f"{' (dirty)' if report['git']['dirty'] else ''}  "
+        f"{params['programs']:,} programs  {params['workers']} workers  "
+        f"{params['connections']} connections × {params['seconds']:g} s  "
+        f"load: {params['loadgen']}  PostgreSQL {report['machine']['postgresql']}",
+        "",
+        f"{'target':<18} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
+        f"  {'budget':<18} verdict",
+    ]
+    for entry in report["targets"]:
+        lines.append(
+            f"{entry['name']:<18} {entry['rps']:>9,.1f} {entry['p50_ms']:>8.2f} "
+            f"{entry['p95_ms']:>8.2f} {entry['p99_ms']:>8.2f} {entry['errors']:>7}"
+            f"  {entry['budget']:<18} {_verdict(entry)}"
+        )
+    ingest, rss = report["ingest"], report["rss"]
+    ingest_verdict = "ok" if ingest["within_budget"] else "MISS"
+    rss_verdict = "ok" if rss["within_budget"] else "MISS"
+    lines += [
+        "",
+        f"ingest   {ingest['rate']:,.0f} programs/s  ({ingest['stored']:,} stored, "
+        f"{ingest['rejected']:,} rejected, {ingest['items']:,} items in {ingest['seconds']:.1f} s, "
+        f"{ingest['runs']} runs)  budget ≥{ingest['budget_min_rate']:,.0f}/s  {ingest_verdict}",
+        f"memory   peak RSS {rss['peak_mb']:.1f} MB per worker "
+        f"({', '.join(f'{mb:.1f}' for mb in rss['per_worker_mb'])})  "
+        f"budget ≤{rss['budget_mb']:.0f} MB  {rss_verdict}",
+        f"errors   {report['errors']}" + ("" if report["errors"] == 0 else "  (the run fails)"),
+    ]
+    if report.get("server_log_tail"):
+        lines += ["", "server log (last lines):", *report["server_log_tail"]]
+    return "\n".join(lines)
+
+
+def save(report: dict[str, Any], directory: Path = RESULTS_DIR) -> Path:
+    """``<date>.json``; a second run on the same day gets ``<date>-HHMMSS.json``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / f"{report['date']}.json"
+    if path.exists():
+        stamp = f"{report['date']}-{dt.datetime.now():%H%M%S}"
+        path = directory / f"{stamp}.json"
+        number = 1
+        while path.exists():  # two runs in one second: still never overwrite
+            number += 1
+            path = directory / f"{stamp}-{number}.json"
+    text = json.dumps(report, ensure_ascii=False, indent=2) + "\n"
+    path.write_text(text, encoding="utf-8")
+    return path
