@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import ClassVar
 
 import asyncpg
@@ -11,8 +13,27 @@ from sqlalchemy.engine import make_url
 
 from paperwork.app import create_app
 
-__all__ = ["TEST_RATE_LIMIT", "SavedPortal", "admin_execute", "create_app", "serve"]
+__all__ = [
+    "NOON_KST",
+    "TEST_RATE_LIMIT",
+    "Clock",
+    "SavedPortal",
+    "admin_execute",
+    "create_app",
+    "serve",
+]
 from paperwork.config import Settings
+
+# 2026-12-15 12:00 in Seoul: where the programs API's tests stand (they move it).
+NOON_KST = dt.datetime(2026, 12, 15, 3, 0, tzinfo=dt.UTC)
+
+
+@dataclass
+class Clock:
+    """The API's clock in a test (the ``clock`` fixture of tests/programs)."""
+
+    now: dt.datetime = NOON_KST
+
 
 # Generous, so ordinary tests never meet the rate limit; its own test lowers it.
 TEST_RATE_LIMIT = 100_000

@@ -4,16 +4,12 @@ at the Korean midnight, ETags, and bad input answered 422 in the envelope."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 
-from paperwork.app import create_app
-from paperwork.config import Settings
-from paperwork.programs.api_router import current_time
+from apptest import Clock
 
 URL = "/api/v1/programs"
 ITEM_KEYS = {
@@ -22,30 +18,7 @@ ITEM_KEYS = {
     "scraped_at", "updated_at", "quality_score",
 }  # fmt: skip
 
-# 2026-12-15 12:00 in Seoul; tests move it.
-NOON_KST = dt.datetime(2026, 12, 15, 3, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 12, 15)
-
-
-@dataclass
-class Clock:
-    now: dt.datetime = NOON_KST
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def api(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    """The app with its clock set by the test (no sleeping until midnight)."""
-    app = create_app(settings)
-    app.dependency_overrides[current_time] = lambda: clock.now
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
 
 
 async def page(api: httpx.AsyncClient, **params: Any) -> dict[str, Any]:

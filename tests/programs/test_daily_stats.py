@@ -5,45 +5,19 @@ input answered 422."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import event
 
-from paperwork.app import create_app
-from paperwork.config import Settings
+from apptest import NOON_KST, Clock
 from paperwork.db import Database
 from paperwork.programs import daily
-from paperwork.programs.api_router import current_time
 from paperwork.timeutil import SEOUL
 
 URL = "/api/v1/stats/daily"
-# 2026-12-15 12:00 in Seoul.
-NOON_KST = dt.datetime(2026, 12, 15, 3, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 12, 15)
-
-
-@dataclass
-class Clock:
-    now: dt.datetime = NOON_KST
-
-
-@pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-async def api(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings)
-    app.dependency_overrides[current_time] = lambda: clock.now
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            yield client
 
 
 async def stats(api: httpx.AsyncClient, **params: Any) -> dict[str, Any]:
