@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import ClassVar
 
 import asyncpg
@@ -20,6 +23,7 @@ __all__ = [
     "SavedPortal",
     "admin_execute",
     "create_app",
+    "empty_database",
     "serve",
 ]
 from paperwork.config import Settings
@@ -52,6 +56,24 @@ async def admin_execute(server_url: str, statement: str) -> None:
         await conn.execute(statement)
     finally:
         await conn.close()
+
+
+@contextmanager
+def empty_database(database_url: str, tmp_path: Path, name: str) -> Iterator[str]:
+    """A brand-new, unmigrated database on the same backend as ``database_url`` (for tests
+    that migrate up and down: the session's shared database must stay as it is)."""
+    if database_url.startswith("sqlite"):
+        yield f"sqlite+aiosqlite:///{tmp_path / (name + '.db')}"
+        return
+    unique = f"paperwork_{name}_" + tmp_path.name[-8:].replace("-", "_")
+    base = database_url.rsplit("/", 1)[0]
+    asyncio.run(admin_execute(base + "/postgres", f'CREATE DATABASE "{unique}"'))
+    try:
+        yield f"{base}/{unique}"
+    finally:
+        asyncio.run(
+            admin_execute(base + "/postgres", f'DROP DATABASE IF EXISTS "{unique}" WITH (FORCE)')
+        )
 
 
 async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:

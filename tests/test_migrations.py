@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
+from apptest import empty_database
 from paperwork.db import Base, Database
 from paperwork.migrate import downgrade, upgrade
 from paperwork.programs.search import include_name
@@ -64,21 +66,9 @@ async def test_program_counts_follow_inserts_and_deletes(db: Database, make_prog
     assert counts == {"kstartup": 1, "bizinfo": 1}
 
 
-def test_downgrade_to_base_and_upgrade_again(database_url: str, tmp_path: Any) -> None:
-    # A database of its own: the shared one must stay migrated for the other tests.
-    if database_url.startswith("sqlite"):
-        url = f"sqlite+aiosqlite:///{tmp_path / 'roundtrip.db'}"
+def test_downgrade_to_base_and_upgrade_again(database_url: str, tmp_path: Path) -> None:
+    with empty_database(database_url, tmp_path, "roundtrip") as url:
         _roundtrip(url)
-        return
-    from apptest import admin_execute  # the PostgreSQL server the session already uses
-
-    name = "paperwork_roundtrip_" + tmp_path.name[-8:].replace("-", "_")
-    server = database_url.rsplit("/", 1)[0] + "/postgres"
-    asyncio.run(admin_execute(server, f'CREATE DATABASE "{name}"'))
-    try:
-        _roundtrip(database_url.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        asyncio.run(admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 def _roundtrip(url: str) -> None:

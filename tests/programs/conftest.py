@@ -10,7 +10,7 @@ import pytest
 
 from apptest import Clock, create_app
 from paperwork.config import Settings
-from paperwork.programs.api_router import current_time
+from paperwork.programs.clock import current_time
 
 
 @pytest.fixture

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import select, text, update
 
+from apptest import empty_database
 from paperwork.db import Database
 from paperwork.migrate import downgrade, upgrade
 from paperwork.models import SupportProgram
@@ -222,21 +224,11 @@ async def test_search_is_served_by_the_text_index(db: Database) -> None:
             assert "support_programs_fts VIRTUAL TABLE INDEX" in plan
 
 
-def test_migration_indexes_programs_that_already_exist(database_url: str, tmp_path: Any) -> None:
+def test_migration_indexes_programs_that_already_exist(database_url: str, tmp_path: Path) -> None:
     """Upgrading a database that already holds programs makes them searchable at once, and
-    the downgrade leaves 0002's schema behind. (A database of its own: the shared one stays.)"""
-    if database_url.startswith("sqlite"):
-        _backfill_roundtrip(f"sqlite+aiosqlite:///{tmp_path / 'backfill.db'}")
-        return
-    from apptest import admin_execute
-
-    name = "paperwork_backfill_" + tmp_path.name[-8:].replace("-", "_")
-    server = database_url.rsplit("/", 1)[0] + "/postgres"
-    asyncio.run(admin_execute(server, f'CREATE DATABASE "{name}"'))
-    try:
-        _backfill_roundtrip(database_url.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        asyncio.run(admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    the downgrade leaves 0002's schema behind."""
+    with empty_database(database_url, tmp_path, "backfill") as url:
+        _backfill_roundtrip(url)
 
 
 def _backfill_roundtrip(url: str) -> None:

@@ -26,7 +26,7 @@ from paperwork.programs.api_schemas import (
     ProgramSort,
     ProgramStatus,
 )
-from paperwork.timeutil import today_in
+from paperwork.programs.clock import TodayDep
 
 router = APIRouter(prefix="/api/v1", tags=["programs"])
 
@@ -34,19 +34,6 @@ MAX_INT4 = 2**31 - 1
 Value = Annotated[str, StringConstraints(max_length=100)]
 
 
-# The dependencies are async: a sync one runs in the threadpool, a hop per request.
-async def current_time() -> dt.datetime:
-    """The clock of this API (tests override this dependency to stand at KST midnight)."""
-    return dt.datetime.now(dt.UTC)
-
-
-async def seoul_today(
-    request: Request, now: Annotated[dt.datetime, Depends(current_time)]
-) -> dt.date:
-    return today_in(request.app.state.settings.tz, now=now)
-
-
-TodayDep = Annotated[dt.date, Depends(seoul_today)]
 IfNoneMatch = Annotated[
     str | None, Header(description="An ETag from an earlier answer: 304 if unchanged.")
 ]

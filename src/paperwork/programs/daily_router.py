@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
 from paperwork.programs import daily
-from paperwork.programs.api_router import TodayDep, current_time
+from paperwork.programs.clock import NowDep, TodayDep
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
 
@@ -54,7 +54,7 @@ async def daily_stats(
     request: Request,
     session: SessionDep,
     today: TodayDep,
-    now: Annotated[dt.datetime, Depends(current_time)],
+    now: NowDep,
     days: DaysQuery = 30,
 ) -> Any:
     tz = request.app.state.settings.tz
