@@ -154,3 +154,31 @@ async def test_program_keeps_the_raw_record_and_scrape_time(
     assert raw is not None and raw.external_id == program.external_id
     assert program.scraped_at == raw.scraped_at
     assert raw.quality_score == program.data_quality_score
+
+
+async def test_a_bulk_import_in_batches_stores_what_one_batch_does(
+    db: Database, settings: Settings
+) -> None:
+    # Several batches: prepared in the worker process, ahead of the writes.
+    items = parse_saved("bizinfo", settings, sample("bizinfo.json"))
+    untitled = dict(items[4].payload)
+    untitled.pop("pblancNm")
+    broken = type(items[4])("bizinfo", "PBLN_UNTITLED", None, untitled)
+    batched = await ingest_items(db, settings, "bizinfo", [*items, broken], batch_size=3)
+    assert batched.status == "partial"
+    assert (batched.counts.fetched, batched.counts.errors) == (len(items) + 1, 1)
+    async with db.session_scope() as session:
+        raw_order = (
+            await session.scalars(select(RawScrapedData.external_id).order_by(RawScrapedData.id))
+        ).all()
+        reason = await session.scalar(
+            select(RawScrapedData.status_reason).where(
+                RawScrapedData.external_id == broken.external_id
+            )
+        )
+    assert raw_order == [item.external_id for item in [*items, broken]]
+    assert reason and "pblancNm" in reason
+    # The same items in one batch, prepared in this process: nothing to change.
+    single = await ingest_items(db, settings, "bizinfo", items, batch_size=len(items))
+    assert (single.counts.new, single.counts.updated) == (0, 0)
+    assert single.counts.unchanged == batched.counts.new

@@ -4,13 +4,15 @@ pipeline as a live run, in batches — how a new user loads data without keys.""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from paperwork.collectors.base import RawItem
-from paperwork.collectors.pipeline import IngestCounts, Pipeline
+from paperwork.collectors.pipeline import IngestCounts, Pipeline, Prepared
+from paperwork.collectors.prepare_pool import prepared_batches
 from paperwork.collectors.runner import (
     RunResult,
     build_collector,
+    collector_settings,
     finish_run,
     load_config,
     record_counts,
@@ -54,9 +56,10 @@ async def ingest_items(
         run_id=run_id,
     )
     result = RunResult(portal_id, "running", run_id=run_id)
+    batches = [items[start : start + batch_size] for start in range(0, len(items), batch_size)]
     try:
-        for start in range(0, len(items), batch_size):
-            result.counts.add(await pipeline.ingest(items[start : start + batch_size]))
+        async for prepared in _prepared(pipeline, settings, batches):
+            result.counts.add(await pipeline.save(prepared))
             await record_counts(database, run_id, result.counts)
             if on_progress is not None:
                 on_progress(result.counts)
@@ -67,3 +70,22 @@ async def ingest_items(
         result.status = "partial" if result.counts.errors else "succeeded"
     await finish_run(database, result)
     return result
+
+
+async def _prepared(
+    pipeline: Pipeline, settings: Settings, batches: Sequence[Sequence[RawItem]]
+) -> AsyncIterator[list[Prepared]]:
+    """One batch is prepared here; more are prepared in the worker process, ahead of the
+    writes (``prepare_pool``)."""
+    if len(batches) <= 1:
+        for batch in batches:
+            yield pipeline.prepare(batch)
+        return
+    async for prepared in prepared_batches(
+        pipeline.portal_id,
+        collector_settings(settings),
+        batches,
+        today=pipeline.today(),
+        threshold=pipeline.quality_threshold,
+    ):
+        yield prepared

@@ -174,7 +174,8 @@ def absolute_url(url: str | None, base: str | None = None) -> str | None:
         value = "https://" + value
     elif base:
         value = urljoin(base, value)
-    if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
         return None
     return value.replace(" ", "%20")
 
@@ -342,6 +343,11 @@ def extract_section(text: str | None, headings: Sequence[str]) -> list[str]:
         return []
     lines = [line for line in text.split("\n") if line.strip()]
     for index, line in enumerate(lines):
+        # A heading line holds its word (spaces aside); most lines hold none, and are skipped
+        # before the costlier marker parse.
+        squashed = line.replace(" ", "")
+        if not any(heading in squashed for heading in headings):
+            continue
         marker, body = _split_marker(line)
         found = _heading(marker, body, headings)
         if found is None or found[0] not in headings:

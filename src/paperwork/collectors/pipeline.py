@@ -54,14 +54,43 @@ class IngestCounts:
 
 
 @dataclass
-class _Prepared:
-    raw_id: int
+class Prepared:
+    """An item and what normalising it gave, before anything is written."""
+
     item: RawItem
     program: NormalizedProgram | None = None
     score: float | None = None
     content_hash: str | None = None
     status: str = "failed"
     reason: str | None = None
+    raw_id: int = 0  # set once the raw row is written
+
+
+def prepare(item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: float) -> Prepared:
+    """Normalise, score and hash one item; pure (no database), so it can run in a worker
+    process. An item that cannot be normalised comes back ``failed`` with the reason."""
+    prepared = Prepared(item=item)
+    try:
+        program = normalize(item, today=today)
+        score = quality_score(program)
+        digest = content_hash(program)
+    except ItemError as exc:
+        prepared.reason = str(exc)
+        return prepared
+    except Exception as exc:  # a parser bug on one odd item: keep it, say what happened
+        log.exception("pipeline.normalize_failed portal=%s id=%s", item.portal_id, item.external_id)
+        prepared.reason = f"normalize failed: {type(exc).__name__}: {exc}"[:500]
+        return prepared
+    prepared.program = program
+    prepared.score = score.score
+    prepared.content_hash = digest
+    if score.score < threshold:
+        prepared.status = "rejected"
+        reasons = "; ".join(score.reasons) or "below threshold"
+        prepared.reason = f"quality {score.score} < {threshold}: {reasons}"
+    else:
+        prepared.status = "promoted"
+    return prepared
 
 
 def _comparable(value: Any) -> str | None:
@@ -104,14 +133,24 @@ class Pipeline:
         # Dry run: normalise, score and compare with what is stored, but write nothing.
         self.dry_run = dry_run
 
+    def prepare(self, items: Sequence[RawItem]) -> list[Prepared]:
+        today = self.today()
+        return [
+            prepare(item, self.normalize, today=today, threshold=self.quality_threshold)
+            for item in items
+        ]
+
     async def ingest(self, items: Sequence[RawItem]) -> IngestCounts:
-        counts = IngestCounts(fetched=len(items))
-        if not items:
+        return await self.save(self.prepare(items))
+
+    async def save(self, prepared: Sequence[Prepared]) -> IngestCounts:
+        """Write prepared items (normalising is pure and catches its own errors, so it comes
+        first: each raw row is then written with what became of it, before any program is
+        touched)."""
+        counts = IngestCounts(fetched=len(prepared))
+        if not prepared:
             return counts
         scraped_at = utcnow()
-        # Normalising is pure and catches its own errors, so it runs first: each raw row is
-        # then written with what became of it, before any program is touched.
-        prepared = [self._prepare(item) for item in items]
         if self.dry_run:
             await self._write(prepared, scraped_at, counts)
             return counts
@@ -146,7 +185,7 @@ class Pipeline:
                 counts.errors += 1
                 return counts
             log.warning("pipeline.batch_retry portal=%s size=%d", self.portal_id, len(prepared))
-            counts = IngestCounts(fetched=len(items))
+            counts = IngestCounts(fetched=len(prepared))
             for one in prepared:
                 single = IngestCounts()
                 try:
@@ -157,34 +196,8 @@ class Pipeline:
                 counts.add(single)
         return counts
 
-    def _prepare(self, item: RawItem) -> _Prepared:
-        prepared = _Prepared(raw_id=0, item=item)
-        try:
-            program = self.normalize(item, today=self.today())
-            score = quality_score(program)
-            digest = content_hash(program)
-        except ItemError as exc:
-            prepared.reason = str(exc)
-            return prepared
-        except Exception as exc:  # a parser bug on one odd item: keep it, say what happened
-            log.exception(
-                "pipeline.normalize_failed portal=%s id=%s", item.portal_id, item.external_id
-            )
-            prepared.reason = f"normalize failed: {type(exc).__name__}: {exc}"[:500]
-            return prepared
-        prepared.program = program
-        prepared.score = score.score
-        prepared.content_hash = digest
-        if score.score < self.quality_threshold:
-            prepared.status = "rejected"
-            reasons = "; ".join(score.reasons) or "below threshold"
-            prepared.reason = f"quality {score.score} < {self.quality_threshold}: {reasons}"
-        else:
-            prepared.status = "promoted"
-        return prepared
-
     async def _write(
-        self, prepared: Sequence[_Prepared], scraped_at: dt.datetime, counts: IngestCounts
+        self, prepared: Sequence[Prepared], scraped_at: dt.datetime, counts: IngestCounts
     ) -> None:
         promoted = [p for p in prepared if p.status == "promoted"]
         counts.rejected += sum(p.status == "rejected" for p in prepared)
@@ -231,7 +244,7 @@ class Pipeline:
                 session, [p.raw_id for p in promoted if p.reason == UNCHANGED], reason=UNCHANGED
             )
 
-    def _new_row(self, p: _Prepared, scraped_at: dt.datetime) -> dict[str, Any]:
+    def _new_row(self, p: Prepared, scraped_at: dt.datetime) -> dict[str, Any]:
         assert p.program is not None
         return {
             "portal_id": self.portal_id,
@@ -248,7 +261,7 @@ class Pipeline:
         }
 
     def _changed_row(
-        self, current: SupportProgram, p: _Prepared, scraped_at: dt.datetime
+        self, current: SupportProgram, p: Prepared, scraped_at: dt.datetime
     ) -> dict[str, Any]:
         assert p.program is not None
         return {
@@ -281,7 +294,7 @@ class Pipeline:
                 )
         return rows
 
-    async def _record_failure(self, prepared: _Prepared, reason: str) -> None:
+    async def _record_failure(self, prepared: Prepared, reason: str) -> None:
         log.warning(
             "pipeline.item_failed portal=%s id=%s reason=%s",
             self.portal_id,

@@ -1,0 +1,84 @@
+"""Bulk loads normalise in a second process while the first one writes.
+
+Normalising is pure Python and costs about as much as the database writes; done in turn they
+add up, done side by side the slower one sets the pace. One worker process, started on first
+use and kept for the life of this process (``spawn``: safe beside the event loop's threads),
+prepares the next batch while the current one is being written, never more than ``AHEAD``
+batches in front, so memory stays bounded whatever the file's size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import multiprocessing
+from collections import deque
+from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from paperwork.collectors import collector_classes
+from paperwork.collectors.base import CollectorSettings, RawItem
+from paperwork.collectors.pipeline import Prepared, prepare
+
+# Batches prepared ahead of the one being written: enough that the worker never waits.
+AHEAD = 2
+
+_pool: ProcessPoolExecutor | None = None
+
+
+def _worker_pool() -> ProcessPoolExecutor:
+    global _pool
+    if _pool is None:
+        _pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+    return _pool
+
+
+def _prepare_batch(
+    portal_id: str,
+    settings: CollectorSettings,
+    items: Sequence[RawItem],
+    today: dt.date,
+    threshold: float,
+) -> list[Prepared]:
+    """Runs in the worker: the same ``prepare`` a live run calls, item by item."""
+    normalize = collector_classes()[portal_id](None, settings).normalize  # type: ignore[arg-type]
+    return [prepare(item, normalize, today=today, threshold=threshold) for item in items]
+
+
+async def prepared_batches(
+    portal_id: str,
+    settings: CollectorSettings,
+    batches: Sequence[Sequence[RawItem]],
+    *,
+    today: dt.date,
+    threshold: float,
+) -> AsyncIterator[list[Prepared]]:
+    """The batches, prepared in the worker, in order."""
+    # Normalising reads no key: the worker is never handed one.
+    keyless = dataclasses.replace(settings, bizinfo_api_key=None, data_go_kr_key=None)
+    pool = _worker_pool()
+    pending: deque[Future[list[Prepared]]] = deque()
+    upcoming = iter(batches)
+    try:
+        for batch in upcoming:
+            pending.append(pool.submit(_prepare_batch, portal_id, keyless, batch, today, threshold))
+            if len(pending) > AHEAD:
+                yield await asyncio.wrap_future(pending.popleft())
+        while pending:
+            yield await asyncio.wrap_future(pending.popleft())
+    except BrokenProcessPool:
+        # The worker died (killed, out of memory): this run fails, the next one starts anew.
+        _drop_pool()
+        raise
+    finally:
+        for future in pending:  # stopped early (a failed write, a cancel): drop the rest
+            future.cancel()
+
+
+def _drop_pool() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.shutdown(wait=False, cancel_futures=True)
+        _pool = None
