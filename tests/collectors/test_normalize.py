@@ -166,6 +166,15 @@ def test_clean_text_is_nfc() -> None:
     assert clean_text(decomposed) == "각"
 
 
+def test_clean_multiline_drops_scripts_and_comments_but_keeps_korean_brackets() -> None:
+    # Scripts and comments need the parser; "<사업개요>" is a heading written in text, not a tag.
+    markup = (
+        "<p>안내</p><script>var a = 1 > 0;</script><!-- 주석 > 끝 --><p>본문 &amp; <b>참고</b></p>"
+    )
+    assert clean_multiline(markup) == "안내\n본문 & 참고"
+    assert clean_multiline("<p>&lt;사업개요&gt; 최대 <b>1억원</b></p>") == "<사업개요> 최대 1억원"
+
+
 def test_clean_multiline_keeps_line_breaks_of_blocks() -> None:
     text = clean_multiline("<p>□ 제출서류</p><ul><li>사업계획서</li><li>재무제표</li></ul>")
     assert text is not None
@@ -235,6 +244,8 @@ def test_regions_from_hashtags_titles_and_agency_names() -> None:
         ("지원금액: 1,000만원 (정액)", "1,000만원"),
         ("총 30억원 규모, 기업당 최대 1억 5천만원", "최대 1억 5천만원"),
         ("최대 1억 지원", "최대 1억원"),
+        ("1인당 300만원", "1인당 300만원"),
+        ("1인당 최대 300만원", "최대 300만원"),
         ("지원금 10,000,000원", "10,000,000원"),
         ("참가 인원 100만 명 돌파", None),
         ("참가비 500원", None),

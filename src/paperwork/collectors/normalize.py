@@ -103,8 +103,17 @@ def _unescape(value: str) -> str:
     return value
 
 
+# What only a parser reads right: comments and CDATA (may hold ">"), scripts and styles (their
+# text must go, not stay).
+_NEEDS_PARSER = re.compile(r"<\s*(?:!|script|style)", re.IGNORECASE)
+
+
 def _html_text(markup: str) -> str:
-    # lxml directly, not BeautifulSoup: ten times faster, and every bizinfo item carries HTML.
+    if not _NEEDS_PARSER.search(markup):
+        # Plain tags around text (most portal bodies): dropping them is all a parse would do,
+        # at a fraction of its cost.
+        return _TAG.sub("", markup)
+    # lxml directly, not BeautifulSoup: ten times faster.
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.ParserError, ValueError):  # nothing parseable: drop what looks like tags
@@ -170,6 +179,8 @@ def absolute_url(url: str | None, base: str | None = None) -> str | None:
         return None
     if value.startswith("//"):
         value = "https:" + value
+    elif value[:8].lower().startswith(("http://", "https://")):
+        pass  # already absolute: most portal links, and the quick way out
     elif not urlsplit(value).scheme and _BARE_HOST.match(value):
         value = "https://" + value
     elif base:
@@ -223,12 +234,23 @@ def regions_in(*texts: str | None) -> list[str]:
     return found
 
 
+# The number first: a pattern that starts with an optional prefix is tried at every character,
+# one that starts with a digit skips ahead to the next digit (six times faster on a body).
 _AMOUNT = re.compile(
-    r"(?P<prefix>최대|최고|최소|한도|총|연간|기업당|개사당|과제당|팀당|1인당|업체당)?\s*"
     r"(?P<num>\d[\d,]*(?:\.\d+)?)\s*"
     r"(?P<unit>억(?:\s*\d[\d,]*\s*(?:천만|백만|만))?|천만|백만|만)?\s*"
     r"(?P<won>원)?"
 )
+_AMOUNT_PREFIXES = (
+    "최대", "최고", "최소", "한도", "총", "연간", "기업당", "개사당", "과제당", "팀당", "1인당", "업체당",
+)  # fmt: skip
+_MAX_PREFIXES = ("최대", "최고", "한도")
+
+
+def _amount_prefix(before: str) -> str | None:
+    """The qualifier written just before an amount ("최대 1억원"), if any."""
+    before = before.rstrip()
+    return next((prefix for prefix in _AMOUNT_PREFIXES if before.endswith(prefix)), None)
 
 
 def extract_amount(text: str | None) -> str | None:
@@ -245,9 +267,9 @@ def extract_amount(text: str | None) -> str | None:
         if not unit and len(digits.split(".")[0]) < 5:
             continue  # "500원" is a fee, "2026원" a misread year, not a support amount
         amount = num + " ".join((unit or "").split()) + "원"
-        prefix = match["prefix"]
+        prefix = _amount_prefix(value[max(0, match.start() - 8) : match.start()])
         label = f"{prefix} {amount}" if prefix else amount
-        candidates.append((prefix in ("최대", "최고", "한도"), label))
+        candidates.append((prefix in _MAX_PREFIXES, label))
     for is_max, label in candidates:
         if is_max:
             return label
