@@ -81,6 +81,11 @@ class AnswerCache:
             flight.add_done_callback(lambda _f: self._inflight.pop((key, version), None))
         return await asyncio.shield(flight)
 
+    async def value(self, key: str, compute: Callable[[AsyncSession], Awaitable[Any]]) -> Any:
+        """Like ``get_or_compute``, for a value one answer is built from (a list's total)
+        rather than an answer itself."""
+        return orjson.loads((await self.get_or_compute(key, compute)).body)
+
     async def _compute(
         self, key: str, version: int, compute: Callable[[AsyncSession], Awaitable[Any]]
     ) -> CachedData:

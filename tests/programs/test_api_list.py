@@ -233,6 +233,18 @@ async def test_sorts(api: httpx.AsyncClient, make_program: Any) -> None:
     assert await listed(api, sort="title") == [later, sooner, tie, no_deadline]
 
 
+async def test_pages_asked_after_a_write_count_the_new_program(
+    api: httpx.AsyncClient, make_program: Any
+) -> None:
+    # Pages of one search share their total until the data changes, then all count again.
+    for _ in range(12):
+        await make_program()
+    assert (await page(api, q="지원사업", limit=5, offset=5))["total"] == 12
+    await make_program()
+    assert (await page(api, q="지원사업", limit=5, offset=10))["total"] == 13
+    assert (await page(api, q="지원사업", limit=5, offset=5))["total"] == 13
+
+
 async def test_list_sends_an_etag_and_answers_304_until_something_changes(
     api: httpx.AsyncClient, make_program: Any
 ) -> None:

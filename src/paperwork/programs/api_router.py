@@ -8,6 +8,7 @@ The fixed paths (``programs.csv``, ``programs.ics``, ``programs/feed.xml``) are 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable
 from http import HTTPStatus
 from typing import Annotated, Any
 
@@ -191,10 +192,17 @@ async def list_programs(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
+    # The total is kept apart from the page: every page of one search shares it, so paging
+    # through results counts the matches once per data version, not once per page.
+    total_key = f"programs-total:{today}:{filters.cache_key()}"
+
+    def total() -> Awaitable[int]:
+        return cache.value(total_key, lambda session: listing.count(session, filters, today=today))
+
     entry = await cache.get_or_compute(
         f"programs:{today}:{request.url.query}",
         lambda session: api_service.list_programs(
-            session, filters, sort=sort, limit=limit, offset=offset, today=today
+            session, filters, sort=sort, limit=limit, offset=offset, today=today, total=total
         ),
     )
     return answer(entry, if_none_match=if_none_match)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -133,7 +133,10 @@ async def list_programs(
     limit: int,
     offset: int,
     today: dt.date,
+    total: Callable[[], Awaitable[int]] | None = None,
 ) -> dict[str, Any]:
+    """One page and the number of all matches; ``total`` supplies that number when the caller
+    keeps it (the router: once per filters and data version, so paging does not recount)."""
     check_sort(sort, filters)
     found = await listing.rows(
         session,
@@ -145,12 +148,14 @@ async def list_programs(
     )
     # A short first page already knows its total: skip the count.
     if offset == 0 and len(found) < limit:
-        total = len(found)
+        matches = len(found)
+    elif total is not None:
+        matches = await total()
     else:
-        total = await listing.count(session, filters, today=today)
+        matches = await listing.count(session, filters, today=today)
     return {
         "items": [program_item(row, today) for row in found],
-        "total": total,
+        "total": matches,
         "limit": limit,
         "offset": offset,
     }
