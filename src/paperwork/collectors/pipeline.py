@@ -203,6 +203,7 @@ class Pipeline:
         counts.rejected += sum(p.status == "rejected" for p in prepared)
         counts.errors += sum(p.status == "failed" for p in prepared)
         async with self.database.session_scope() as session:
+            await store.plan_for_current_size(session)
             existing = await store.existing_programs(
                 session, self.portal_id, [p.item.external_id for p in promoted]
             )

@@ -47,6 +47,16 @@ async def _unnest_insert(
     await session.execute(text(statement), params)
 
 
+async def plan_for_current_size(session: AsyncSession) -> None:
+    """PostgreSQL: plan this transaction's statements for the tables as they are now.
+
+    A prepared statement settles on a generic plan after five runs and keeps it until the
+    table is analysed again; a bulk load that starts on an empty table (no autovacuum yet, or
+    none configured) would go on looking programs up by sequential scan at a million rows."""
+    if _is_postgresql(session):
+        await session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+
+
 async def insert_raw(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> list[int]:
     """Insert raw rows; their ids come back in the order of ``rows``."""
     if not rows:
