@@ -131,6 +131,21 @@ async def test_scraping_status_counts_today_in_seoul_and_real_errors(
     assert data["last_scraping"] is not None
 
 
+async def test_scraping_status_counts_a_program_stored_after_it_was_asked(
+    client: httpx.AsyncClient, make_program: Any
+) -> None:
+    # The per-program figures are kept between writes: the next write must show at once.
+    await make_program(first_seen_at=dt.datetime.now(dt.UTC), data_quality_score=8.0)
+    url = "/scraping-dashboard?action=scraping_status"
+    first = (await client.get(url)).json()["data"]
+    assert (first["total_scraped"], first["new_today"]) == (1, 1)
+    await make_program(first_seen_at=dt.datetime.now(dt.UTC), data_quality_score=6.0)
+    data = (await client.get(url)).json()["data"]
+    assert (data["total_scraped"], data["new_today"]) == (2, 2)
+    bizinfo = next(entry for entry in data["portal_stats"] if entry["portal_id"] == "bizinfo")
+    assert (bizinfo["count"], bizinfo["avg_quality"]) == (2, 7.0)
+
+
 async def test_next_scheduled_is_an_iso_time_or_null_when_all_disabled(
     client: httpx.AsyncClient, admin_headers: dict[str, str]
 ) -> None:

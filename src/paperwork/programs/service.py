@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,27 +58,49 @@ async def collection_list(
     }
 
 
-async def scraping_status(
-    session: AsyncSession, *, tz: ZoneInfo, now: dt.datetime
-) -> dict[str, Any]:
-    day_start = start_of_day_utc(today_in(tz, now=now), tz)
-    total = await repository.count_programs(session)
+async def program_stats(session: AsyncSession, *, day_start: dt.datetime) -> dict[str, Any]:
+    """What the status reads from the programs themselves: the costly part (the averages scan
+    every program), which only a write changes. JSON-able, so a cache can keep it."""
     aggregates = await repository.portal_aggregates(session)
+    return {
+        "total": await repository.count_programs(session),
+        "portals": {
+            portal_id: {
+                "count": count,
+                "last_scraping": iso(last),
+                "avg_quality": round(float(avg), 2) if avg is not None else 0.0,
+            }
+            for portal_id, (count, last, avg) in aggregates.items()
+        },
+        "last_scraping": iso(await repository.last_scraped_at(session)),
+        "new_today": await repository.count_first_seen_since(session, day_start),
+    }
+
+
+async def scraping_status(
+    session: AsyncSession,
+    *,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    stats: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+) -> dict[str, Any]:
+    """``stats`` supplies ``program_stats`` when the caller keeps it (the router: once per data
+    version and day, while the schedule part is recomputed as the clock moves)."""
+    day_start = start_of_day_utc(today_in(tz, now=now), tz)
+    programs = await stats() if stats else await program_stats(session, day_start=day_start)
     schedules = await portal_service.portal_schedules(session, now=now, tz=tz)
     last_statuses = await portal_repository.last_run_statuses(session)
     errors_today = await portal_repository.count_runs_by_portal_since(
         session, day_start, statuses=portal_repository.FAILED_RUN_STATUSES
     )
     portal_stats = []
-    for portal_id in sorted(set(schedules) | set(aggregates)):
-        count, last, avg = aggregates.get(portal_id, (0, None, None))
+    no_programs = {"count": 0, "last_scraping": None, "avg_quality": 0.0}
+    for portal_id in sorted(set(schedules) | set(programs["portals"])):
         schedule = schedules.get(portal_id)
         portal_stats.append(
             {
                 "portal_id": portal_id,
-                "count": count,
-                "last_scraping": iso(last),
-                "avg_quality": round(float(avg), 2) if avg is not None else 0.0,
+                **programs["portals"].get(portal_id, no_programs),
                 "last_run_status": last_statuses.get(portal_id),
                 "next_run_at": iso(schedule.next_run_at) if schedule else None,
                 "consecutive_failures": schedule.consecutive_failures if schedule else 0,
@@ -85,12 +108,12 @@ async def scraping_status(
             }
         )
     return {
-        "last_scraping": iso(await repository.last_scraped_at(session)),
-        "total_scraped": total,
-        "new_today": await repository.count_first_seen_since(session, day_start),
+        "last_scraping": programs["last_scraping"],
+        "total_scraped": programs["total"],
+        "new_today": programs["new_today"],
         "errors": sum(errors_today.values()),
         # The seed's "completed" is the number of collected programs; kept as it was.
-        "completed": total,
+        "completed": programs["total"],
         "next_scheduled": iso(portal_service.earliest(schedules)),
         "portal_stats": portal_stats,
     }
