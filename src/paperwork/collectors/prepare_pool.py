@@ -5,6 +5,10 @@ add up, done side by side the slower one sets the pace. One worker process, star
 use and kept for the life of this process (``spawn``: safe beside the event loop's threads),
 prepares the next batch while the current one is being written, never more than ``AHEAD``
 batches in front, so memory stays bounded whatever the file's size.
+
+``spawn`` starts the worker by importing the main module afresh: a script of its own that calls
+``ingest_items`` with more than one batch must keep its work under ``if __name__ == "__main__":``
+(``paperwork import`` and ``python -m bench`` do).
 """
 
 from __future__ import annotations
@@ -60,9 +64,8 @@ async def prepared_batches(
     keyless = dataclasses.replace(settings, bizinfo_api_key=None, data_go_kr_key=None)
     pool = _worker_pool()
     pending: deque[Future[list[Prepared]]] = deque()
-    upcoming = iter(batches)
     try:
-        for batch in upcoming:
+        for batch in batches:
             pending.append(pool.submit(_prepare_batch, portal_id, keyless, batch, today, threshold))
             if len(pending) > AHEAD:
                 yield await asyncio.wrap_future(pending.popleft())
