@@ -93,6 +93,12 @@ def prepare(item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: 
     return prepared
 
 
+def prepare_all(
+    items: Sequence[RawItem], normalize: Normalizer, *, today: dt.date, threshold: float
+) -> list[Prepared]:
+    return [prepare(item, normalize, today=today, threshold=threshold) for item in items]
+
+
 def _comparable(value: Any) -> str | None:
     """A field value as text, for change rows and comparisons (lists as canonical JSON)."""
     if value is None:
@@ -134,11 +140,9 @@ class Pipeline:
         self.dry_run = dry_run
 
     def prepare(self, items: Sequence[RawItem]) -> list[Prepared]:
-        today = self.today()
-        return [
-            prepare(item, self.normalize, today=today, threshold=self.quality_threshold)
-            for item in items
-        ]
+        return prepare_all(
+            items, self.normalize, today=self.today(), threshold=self.quality_threshold
+        )
 
     async def ingest(self, items: Sequence[RawItem]) -> IngestCounts:
         return await self.save(self.prepare(items))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
+import functools
 import multiprocessing
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
@@ -24,7 +25,7 @@ from concurrent.futures.process import BrokenProcessPool
 
 from paperwork.collectors import collector_classes
 from paperwork.collectors.base import CollectorSettings, RawItem
-from paperwork.collectors.pipeline import Prepared, prepare
+from paperwork.collectors.pipeline import Normalizer, Prepared, prepare_all
 
 # Batches prepared ahead of the one being written: enough that the worker never waits.
 AHEAD = 2
@@ -39,6 +40,13 @@ def _worker_pool() -> ProcessPoolExecutor:
     return _pool
 
 
+@functools.cache
+def _normalizer(portal_id: str, settings: CollectorSettings) -> Normalizer:
+    """One collector per portal for the worker's life, not one per batch (finding the
+    collector classes lists the package's modules)."""
+    return collector_classes()[portal_id](None, settings).normalize  # type: ignore[arg-type]
+
+
 def _prepare_batch(
     portal_id: str,
     settings: CollectorSettings,
@@ -46,9 +54,8 @@ def _prepare_batch(
     today: dt.date,
     threshold: float,
 ) -> list[Prepared]:
-    """Runs in the worker: the same ``prepare`` a live run calls, item by item."""
-    normalize = collector_classes()[portal_id](None, settings).normalize  # type: ignore[arg-type]
-    return [prepare(item, normalize, today=today, threshold=threshold) for item in items]
+    """Runs in the worker: the same ``prepare_all`` a live run calls."""
+    return prepare_all(items, _normalizer(portal_id, settings), today=today, threshold=threshold)
 
 
 async def prepared_batches(

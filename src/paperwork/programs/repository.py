@@ -54,10 +54,6 @@ async def count_programs(session: AsyncSession, *, portal_id: str | None = None)
     return int(await session.scalar(statement) or 0)
 
 
-async def last_scraped_at(session: AsyncSession) -> dt.datetime | None:
-    return await session.scalar(select(func.max(SP.scraped_at)))
-
-
 async def count_first_seen_since(session: AsyncSession, since: dt.datetime) -> int:
     return int(await session.scalar(select(func.count()).where(SP.first_seen_at >= since)) or 0)
 

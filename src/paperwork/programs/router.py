@@ -15,7 +15,6 @@ from paperwork.errors import NotFound
 from paperwork.portals.catalog import PORTAL_NAMES
 from paperwork.programs import service
 from paperwork.programs.schemas import CollectionPage, ScrapingStatus
-from paperwork.timeutil import start_of_day_utc, today_in
 
 router = APIRouter(tags=["scraping-dashboard"])
 
@@ -43,20 +42,20 @@ async def scraping_dashboard(
 ) -> Any:
     if action is DashboardAction.scraping_status:
         tz = request.app.state.settings.tz
-        now = dt.datetime.now(dt.UTC)
-        day_start = start_of_day_utc(today_in(tz, now=now), tz)
 
-        def program_stats() -> Awaitable[dict[str, Any]]:
+        def program_stats(day_start: dt.datetime) -> Awaitable[dict[str, Any]]:
             # Kept per data version (and day, for new_today): the clock-driven refresh below
             # recomputes the schedules, not a scan of every program.
             return cache.value(
                 f"program_stats:{day_start.isoformat()}",
-                lambda session: service.program_stats(session, day_start=day_start),
+                lambda session: service.program_stats(session, day_start),
             )
 
         status = await cache.get_or_compute(
             "scraping_status",
-            lambda session: service.scraping_status(session, tz=tz, now=now, stats=program_stats),
+            lambda session: service.scraping_status(
+                session, tz=tz, now=dt.datetime.now(dt.UTC), stats=program_stats
+            ),
             # next_run_at also moves with the clock (windows open and close), not only with data.
             max_age=STATUS_MAX_AGE_SECONDS,
         )

@@ -58,10 +58,11 @@ async def collection_list(
     }
 
 
-async def program_stats(session: AsyncSession, *, day_start: dt.datetime) -> dict[str, Any]:
+async def program_stats(session: AsyncSession, day_start: dt.datetime) -> dict[str, Any]:
     """What the status reads from the programs themselves: the costly part (the averages scan
     every program), which only a write changes. JSON-able, so a cache can keep it."""
     aggregates = await repository.portal_aggregates(session)
+    lasts = [last for _count, last, _avg in aggregates.values() if last is not None]
     return {
         "total": await repository.count_programs(session),
         "portals": {
@@ -72,7 +73,7 @@ async def program_stats(session: AsyncSession, *, day_start: dt.datetime) -> dic
             }
             for portal_id, (count, last, avg) in aggregates.items()
         },
-        "last_scraping": iso(await repository.last_scraped_at(session)),
+        "last_scraping": iso(max(lasts, default=None)),
         "new_today": await repository.count_first_seen_since(session, day_start),
     }
 
@@ -82,12 +83,12 @@ async def scraping_status(
     *,
     tz: ZoneInfo,
     now: dt.datetime,
-    stats: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+    stats: Callable[[dt.datetime], Awaitable[dict[str, Any]]] | None = None,
 ) -> dict[str, Any]:
-    """``stats`` supplies ``program_stats`` when the caller keeps it (the router: once per data
-    version and day, while the schedule part is recomputed as the clock moves)."""
+    """``stats(day_start)`` supplies ``program_stats`` when the caller keeps it (the router:
+    once per data version and day, while the schedule part is recomputed as the clock moves)."""
     day_start = start_of_day_utc(today_in(tz, now=now), tz)
-    programs = await stats() if stats else await program_stats(session, day_start=day_start)
+    programs = await (stats(day_start) if stats else program_stats(session, day_start))
     schedules = await portal_service.portal_schedules(session, now=now, tz=tz)
     last_statuses = await portal_repository.last_run_statuses(session)
     errors_today = await portal_repository.count_runs_by_portal_since(
