@@ -26,17 +26,22 @@ __all__ = [
     "empty_database",
     "serve",
 ]
+from paperwork.clock import current_time
 from paperwork.config import Settings
 
-# 2026-12-15 12:00 in Seoul: where the programs API's tests stand (they move it).
+# 2026-12-15 12:00 in Seoul: where the API's tests stand (they move it). Tests never read the real
+# date: what they store and what the app computes "today" from both come from this clock.
 NOON_KST = dt.datetime(2026, 12, 15, 3, 0, tzinfo=dt.UTC)
 
 
 @dataclass
 class Clock:
-    """The API's clock in a test (the ``clock`` fixture of tests/programs)."""
+    """The app's clock in a test (the ``clock`` fixture)."""
 
     now: dt.datetime = NOON_KST
+
+    async def current_time(self) -> dt.datetime:
+        return self.now
 
 
 # Generous, so ordinary tests never meet the rate limit; its own test lowers it.
@@ -76,9 +81,12 @@ def empty_database(database_url: str, tmp_path: Path, name: str) -> Iterator[str
         )
 
 
-async def serve(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    """Run the app's lifespan and talk to it in-process over httpx."""
+async def serve(settings: Settings, clock: Clock | None = None) -> AsyncIterator[httpx.AsyncClient]:
+    """Run the app's lifespan and talk to it in-process over httpx; with ``clock``, the app's
+    "now" (every handler's, through ``paperwork.clock.current_time``) is the test's."""
     app = create_app(settings)
+    if clock is not None:
+        app.dependency_overrides[current_time] = clock.current_time
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 
-from apptest import TEST_RATE_LIMIT, admin_execute, serve
+from apptest import TEST_RATE_LIMIT, Clock, admin_execute, serve
 from paperwork.auth import create_token
 from paperwork.config import Settings, normalize_database_url
 from paperwork.db import Base, Database
@@ -124,8 +124,14 @@ def settings(db: Database, key_file: Path) -> Settings:
 
 
 @pytest.fixture
-async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    async for api in serve(settings):
+def clock() -> Clock:
+    """The test's "now": the app's clock and the default time of every row a test makes."""
+    return Clock()
+
+
+@pytest.fixture
+async def client(settings: Settings, clock: Clock) -> AsyncIterator[httpx.AsyncClient]:
+    async for api in serve(settings, clock):
         yield api
 
 
@@ -141,8 +147,9 @@ def admin_headers(admin_token: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def make_program(db: Database) -> Any:
-    """Insert a support program (fields override realistic defaults); returns its id."""
+def make_program(db: Database, clock: Clock) -> Any:
+    """Insert a support program (fields override realistic defaults); returns its id. Its times
+    are the test clock's, never the real date's."""
     import datetime as dt
 
     from paperwork.models import SupportProgram
@@ -152,7 +159,7 @@ def make_program(db: Database) -> Any:
 
     async def make(**fields: Any) -> int:
         number = next(counter)
-        now = dt.datetime.now(dt.UTC)
+        now = clock.now
         values: dict[str, Any] = {
             "portal_id": "bizinfo",
             "external_id": f"PBLN_{number:012d}",
@@ -172,6 +179,8 @@ def make_program(db: Database) -> Any:
             "scraped_at": now,
             "first_seen_at": now,
             "last_seen_at": now,
+            "created_at": now,
+            "updated_at": now,
         }
         values.update(fields)
         # As the pipeline writes it: the key that pairs copies on other portals.

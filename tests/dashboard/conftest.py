@@ -28,7 +28,9 @@ from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
+from apptest import Clock
 from paperwork.app import create_app
+from paperwork.clock import current_time
 from paperwork.collectors.importer import ingest_items, parse_saved
 from paperwork.config import Settings
 from paperwork.db import Database
@@ -188,7 +190,7 @@ def dashboard_settings(settings: Settings) -> Settings:
 
 
 @pytest.fixture
-async def seed(db: Database, dashboard_settings: Settings, make_program: Any) -> Seed:
+async def seed(db: Database, dashboard_settings: Settings, make_program: Any, clock: Clock) -> Seed:
     """The three shipped samples through the import pipeline, the same program announced on
     kstartup too, a later import that changes it, programs first seen over the last days, a
     program closing in three days, and a few runs (one failed, one partial)."""
@@ -222,7 +224,7 @@ async def seed(db: Database, dashboard_settings: Settings, make_program: Any) ->
     bizinfo["jsonArray"] = [changed]
     await _ingest(db, settings, "bizinfo", json.dumps(bizinfo).encode())
 
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now
     today = today_in(settings.tz, now=now)
     urgent_title = "2026년 수출바우처 긴급 추가 모집 공고"
     urgent_id = await make_program(
@@ -313,9 +315,11 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-async def live_server(dashboard_settings: Settings, seed: Seed) -> AsyncIterator[str]:
-    """The app under uvicorn on a free port (its own thread and loop); yields the base URL."""
+async def live_server(dashboard_settings: Settings, seed: Seed, clock: Clock) -> AsyncIterator[str]:
+    """The app under uvicorn on a free port (its own thread and loop), standing at the test
+    clock; yields the base URL."""
     app = create_app(dashboard_settings, portal_transport=httpx.MockTransport(bizinfo_api))
+    app.dependency_overrides[current_time] = clock.current_time
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")

@@ -14,13 +14,14 @@ import icalendar
 import pytest
 from defusedxml import ElementTree
 
+from apptest import NOON_KST
 from paperwork.programs import api_service, exports
 from paperwork.timeutil import today_in
 
 CSV_URL = "/api/v1/programs.csv"
 ICS_URL = "/api/v1/programs.ics"
 FEED_URL = "/api/v1/programs/feed.xml"
-TODAY = today_in()
+TODAY = today_in(now=NOON_KST)  # the test clock's day, not the real one
 
 
 def in_days(days: int) -> dt.date:

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from apptest import Clock
+from apptest import NOON_KST, Clock
 
 URL = "/api/v1/programs"
 ITEM_KEYS = {
@@ -204,13 +204,14 @@ async def test_deadline_range_is_inclusive_and_updated_since_filters(
     same_day = {"deadline_from": "2026-12-31", "deadline_to": "2026-12-31"}
     assert await listed(api, **same_day) == [late]
 
-    cut = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    # The programs above were updated at the test clock's now; the cut is a day later.
+    cut = NOON_KST + dt.timedelta(days=1)  # 2026-12-16 03:00 UTC = 12:00 in Seoul
     recent = await make_program(updated_at=cut + dt.timedelta(seconds=1))
     await make_program(updated_at=cut - dt.timedelta(seconds=1))
     sinces = [
-        await listed(api, updated_since="2026-12-01T00:00:00Z", deadline_to="2026-12-31"),
-        await listed(api, updated_since="2026-12-01T09:00:00+09:00", deadline_to="2026-12-31"),
-        await listed(api, updated_since="2026-12-01T09:00:00", deadline_to="2026-12-31"),
+        await listed(api, updated_since="2026-12-16T03:00:00Z", deadline_to="2026-12-31"),
+        await listed(api, updated_since="2026-12-16T12:00:00+09:00", deadline_to="2026-12-31"),
+        await listed(api, updated_since="2026-12-16T12:00:00", deadline_to="2026-12-31"),
     ]
     assert sinces == [[recent]] * 3  # no offset means Korean time
 

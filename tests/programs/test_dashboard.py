@@ -7,8 +7,10 @@ from typing import Any
 
 import httpx
 
+from apptest import Clock
 from paperwork.db import Database
 from paperwork.models import ScrapeRun
+from paperwork.timeutil import SEOUL
 
 SEED_ITEM_KEYS = {
     "id", "title", "agency", "deadline", "status", "category", "amount", "created_at",
@@ -102,9 +104,9 @@ async def test_bad_parameters_answer_422_or_404_in_the_envelope(
 
 
 async def test_scraping_status_counts_today_in_seoul_and_real_errors(
-    client: httpx.AsyncClient, db: Database, make_program: Any, settings: Any
+    client: httpx.AsyncClient, db: Database, make_program: Any, clock: Clock
 ) -> None:
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now
     await make_program(first_seen_at=now, data_quality_score=8.0)
     await make_program(first_seen_at=now - dt.timedelta(days=3), data_quality_score=6.0)
     await make_program(portal_id="kstartup", first_seen_at=now - dt.timedelta(days=3))
@@ -132,14 +134,14 @@ async def test_scraping_status_counts_today_in_seoul_and_real_errors(
 
 
 async def test_scraping_status_counts_a_program_stored_after_it_was_asked(
-    client: httpx.AsyncClient, make_program: Any
+    client: httpx.AsyncClient, make_program: Any, clock: Clock
 ) -> None:
     # The per-program figures are kept between writes: the next write must show at once.
-    await make_program(first_seen_at=dt.datetime.now(dt.UTC), data_quality_score=8.0)
+    await make_program(first_seen_at=clock.now, data_quality_score=8.0)
     url = "/scraping-dashboard?action=scraping_status"
     first = (await client.get(url)).json()["data"]
     assert (first["total_scraped"], first["new_today"]) == (1, 1)
-    await make_program(first_seen_at=dt.datetime.now(dt.UTC), data_quality_score=6.0)
+    await make_program(first_seen_at=clock.now, data_quality_score=6.0)
     data = (await client.get(url)).json()["data"]
     assert (data["total_scraped"], data["new_today"]) == (2, 2)
     bizinfo = next(entry for entry in data["portal_stats"] if entry["portal_id"] == "bizinfo")
@@ -161,13 +163,9 @@ async def test_next_scheduled_is_an_iso_time_or_null_when_all_disabled(
 
 
 async def test_new_today_uses_the_seoul_calendar_day(
-    client: httpx.AsyncClient, make_program: Any
+    client: httpx.AsyncClient, make_program: Any, clock: Clock
 ) -> None:
-    from zoneinfo import ZoneInfo
-
-    seoul_midnight = dt.datetime.now(ZoneInfo("Asia/Seoul")).replace(
-        hour=0, minute=0, second=0, microsecond=0
-    )
+    seoul_midnight = clock.now.astimezone(SEOUL).replace(hour=0, minute=0, second=0, microsecond=0)
     await make_program(first_seen_at=seoul_midnight + dt.timedelta(seconds=1))
     await make_program(first_seen_at=seoul_midnight - dt.timedelta(seconds=1))
     data = (await client.get("/scraping-dashboard?action=scraping_status")).json()["data"]

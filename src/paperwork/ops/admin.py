@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from sqlalchemy import func, select
 
 from paperwork.auth import AdminDep
+from paperwork.clock import NowDep
 from paperwork.db import SessionDep
 from paperwork.envelope import error_responses, ok
 from paperwork.models import AdminToken, RawScrapedData, ScrapeRun
@@ -19,8 +20,8 @@ router = APIRouter(tags=["admin"])
 
 
 @router.get("/admin/stats", responses=error_responses(401), summary="관리자 통계")
-async def admin_stats(_admin: AdminDep, session: SessionDep) -> Any:
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
+async def admin_stats(_admin: AdminDep, session: SessionDep, now: NowDep) -> Any:
+    since = now - dt.timedelta(days=1)
     programs = await portal_aggregates(session)
     raw_rows = await session.execute(
         select(RawScrapedData.portal_id, RawScrapedData.status, func.count()).group_by(

@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
-SEOUL = ZoneInfo("Asia/Seoul")
+from paperwork.timeutil import SEOUL
+
 BACKOFF_AFTER_FAILURES = 3
 BACKOFF_CAP = dt.timedelta(hours=24)
 # Longest stretch without a run day we search through (Chuseok plus a weekend is ~5 days).

@@ -17,6 +17,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import StringConstraints
 
 from paperwork.cache import CacheDep, answer
+from paperwork.clock import NowDep, TodayDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses
 from paperwork.programs import api_service, exports, http_cache, listing
@@ -27,7 +28,6 @@ from paperwork.programs.api_schemas import (
     ProgramSort,
     ProgramStatus,
 )
-from paperwork.programs.clock import TodayDep
 
 router = APIRouter(prefix="/api/v1", tags=["programs"])
 
@@ -290,6 +290,7 @@ async def feed(
     session: SessionDep,
     filters: FiltersDep,
     today: TodayDep,
+    now: NowDep,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     etag = await api_service.export_etag(session, filters, today=today, variant="rss")
@@ -304,7 +305,7 @@ async def feed(
         link=str(request.url.replace(path=router.prefix + "/programs")),
         self_url=str(request.url),
         description="정부 지원사업 공고 (기업마당, K-Startup, 중소벤처기업부)",
-        built_at=dt.datetime.now(dt.UTC),
+        built_at=now,
     )
     return RSSResponse(body, headers={"ETag": etag})
 

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
+from paperwork.clock import NowDep, TodayDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
 from paperwork.programs import daily
-from paperwork.programs.clock import NowDep, TodayDep
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
 

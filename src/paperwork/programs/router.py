@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from paperwork.cache import CacheDep, answer
+from paperwork.clock import NowDep
 from paperwork.envelope import Envelope, error_responses
 from paperwork.errors import NotFound
 from paperwork.portals.catalog import PORTAL_NAMES
@@ -35,6 +36,7 @@ class DashboardAction(StrEnum):
 async def scraping_dashboard(
     request: Request,
     cache: CacheDep,
+    now: NowDep,
     action: DashboardAction = DashboardAction.collection_list,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
@@ -53,9 +55,7 @@ async def scraping_dashboard(
 
         status = await cache.get_or_compute(
             "scraping_status",
-            lambda session: service.scraping_status(
-                session, tz=tz, now=dt.datetime.now(dt.UTC), stats=program_stats
-            ),
+            lambda session: service.scraping_status(session, tz=tz, now=now, stats=program_stats),
             # next_run_at also moves with the clock (windows open and close), not only with data.
             max_age=STATUS_MAX_AGE_SECONDS,
         )

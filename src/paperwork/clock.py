@@ -1,5 +1,6 @@
-"""The programs API's clock, as dependencies: "now" and today's Asia/Seoul date. Tests override
-``current_time`` to stand at KST midnight without waiting for it."""
+"""The API's clock, as dependencies: "now" and today's Asia/Seoul date. Every handler takes its
+time from here (never ``datetime.now``), so tests override ``current_time`` to stand anywhere in
+time, at KST midnight or years ahead, without waiting for it."""
 
 from __future__ import annotations
 

@@ -1,0 +1,82 @@
+"""The words the service stores and answers with, in one place: run statuses and triggers, raw
+item outcomes, program statuses and period kinds, with the groups that rules are written over.
+
+``StrEnum`` members are strings, so they go into columns and JSON as they are and compare equal
+to the text read back from the database.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class RunStatus(StrEnum):
+    """What became of one collection run (``scrape_runs.status``)."""
+
+    running = "running"
+    succeeded = "succeeded"
+    partial = "partial"  # some items failed, the rest was stored
+    failed = "failed"
+    abandoned = "abandoned"  # the process running it died; its lease expired
+    cancelled = "cancelled"  # stopped on purpose (SIGTERM, Ctrl-C)
+    skipped = "skipped"  # the portal could not run (no key), said so
+
+
+# Runs that count as errors on the dashboard and in the error rate.
+FAILED_RUN_STATUSES = (RunStatus.failed, RunStatus.partial)
+# Runs that never finished on their own: they are not "the last run" for the schedule, so the
+# portal runs again (a crashed or stopped run is owed).
+UNFINISHED_RUN_STATUSES = (RunStatus.abandoned, RunStatus.cancelled)
+
+
+class RunTrigger(StrEnum):
+    """Who started a run (``scrape_runs.trigger``)."""
+
+    schedule = "schedule"
+    manual = "manual"  # POST /api/v1/portals/{portal_id}/runs
+    cli = "cli"  # paperwork scrape
+    import_ = "import"  # paperwork import: a saved answer, not a visit to the portal
+
+
+class RawStatus(StrEnum):
+    """What the pipeline did with one fetched item (``raw_scraped_data.status``)."""
+
+    promoted = "promoted"  # written to support_programs
+    rejected = "rejected"  # below the portal's quality threshold
+    failed = "failed"  # could not be parsed or normalised
+
+
+# How a raw row without an outcome yet is reported (the column is NULL).
+RAW_PENDING = "pending"
+
+
+class ProgramStatus(StrEnum):
+    """Where today (Asia/Seoul) falls in a program's parsed application period."""
+
+    open = "open"
+    upcoming = "upcoming"
+    closed = "closed"
+    rolling = "rolling"
+    unknown = "unknown"
+
+
+class PeriodKind(StrEnum):
+    """What kind of application period the portal's words describe."""
+
+    dated = "dated"
+    rolling = "rolling"  # 상시
+    until_budget = "until_budget"  # 예산 소진시까지
+    tba = "tba"  # 추후 공지
+    unknown = "unknown"
+
+
+# Periods without a deadline that are open all the same.
+ROLLING_PERIOD_KINDS = (PeriodKind.rolling, PeriodKind.until_budget)
+
+
+class HealthStatus(StrEnum):
+    """``/health``'s overall answer."""
+
+    healthy = "healthy"
+    degraded = "degraded"
+    unhealthy = "unhealthy"
