@@ -3,6 +3,7 @@
 Error tree (what the run does with each):
 
     CollectorError                  base of everything a collector raises
+    ├── UnknownPortal               no collector (or no config) for this portal id
     ├── NotConfigured               the portal needs a key we don't have: skip it, say so
     ├── StructuralError             the portal's answer is unusable as a whole (``reqErr`` on
     │                               HTTP 200, a non-``00`` ``resultCode``, page 1 with no rows,
@@ -25,6 +26,14 @@ import httpx
 
 class CollectorError(Exception):
     """Base of every error a collector raises."""
+
+
+class UnknownPortal(CollectorError):
+    """No collector, or no scraping config, for this portal id."""
+
+    def __init__(self, portal_id: str) -> None:
+        super().__init__(f"알 수 없는 포털입니다: {portal_id}")
+        self.portal_id = portal_id
 
 
 class NotConfigured(CollectorError):
