@@ -34,7 +34,13 @@ from paperwork.clock import current_time
 from paperwork.collectors.importer import ingest_items, parse_saved
 from paperwork.config import Settings
 from paperwork.db import Database
-from paperwork.models import PortalState, ScrapeRun, ScrapingConfig, SupportProgram
+from paperwork.models import (
+    PortalState,
+    ProgramChange,
+    ScrapeRun,
+    ScrapingConfig,
+    SupportProgram,
+)
 from paperwork.timeutil import today_in
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -238,6 +244,7 @@ async def seed(db: Database, dashboard_settings: Settings, make_program: Any, cl
 
     seed = Seed(today=today, urgent_id=urgent_id, urgent_title=urgent_title)
     async with db.session_scope() as session:
+        await _before_the_clock(session, now - dt.timedelta(hours=1), spared_id=urgent_id)
         programs = (
             await session.execute(
                 select(
@@ -295,6 +302,20 @@ async def seed(db: Database, dashboard_settings: Settings, make_program: Any, cl
 
 
 # --- the server ---------------------------------------------------------------------------
+
+
+async def _before_the_clock(session: Any, moment: dt.datetime, *, spared_id: int) -> None:
+    """The imports ran at the real time; move what they stamped to ``moment``, just before the
+    test clock's now, where the rest of the seed stands (on a later real date they would
+    otherwise be the newest runs, scrapes and changes)."""
+    await session.execute(update(ScrapeRun).values(started_at=moment, finished_at=moment))
+    await session.execute(update(ProgramChange).values(changed_at=moment))
+    stamps = ("scraped_at", "last_seen_at", "created_at", "updated_at")
+    await session.execute(
+        update(SupportProgram)
+        .where(SupportProgram.id != spared_id)
+        .values(dict.fromkeys(stamps, moment))
+    )
 
 
 def bizinfo_api(request: httpx.Request) -> httpx.Response:
