@@ -1,11 +1,11 @@
 """The scheduler in-process: due portals run once, leases keep processes apart, dead runs are
-abandoned and redone, stops end runs as cancelled, failures back off and show in /health."""
+abandoned and redone, stops end runs as cancelled, failures back off and show in /health.
+(The runs API over the scheduler: tests/runs/test_v1_router.py.)"""
 
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -187,36 +187,3 @@ async def test_three_failures_back_off_and_show_as_degraded(db: Database, keyed:
         assert bizinfo["consecutive_failures"] == 3 and bizinfo["last_run_status"] == "failed"
         assert bizinfo["errors_today"] == 3
         assert status["errors"] == 3
-
-
-@pytest.fixture
-async def run_api(keyed: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    from apptest import create_app
-
-    app = create_app(keyed, portal_transport=httpx.MockTransport(slow(0.05)))
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-            client.app = app  # type: ignore[attr-defined]
-            yield client
-
-
-async def test_run_now_api(run_api: httpx.AsyncClient, admin_headers: dict[str, str]) -> None:
-    assert (await run_api.post("/api/v1/portals/bizinfo/runs")).status_code == 401
-    started = await run_api.post("/api/v1/portals/bizinfo/runs", headers=admin_headers)
-    assert started.status_code == 202
-    run_id = started.json()["data"]["run_id"]
-    again = await run_api.post("/api/v1/portals/bizinfo/runs", headers=admin_headers)
-    assert again.status_code == 409 and again.json()["success"] is False
-    unknown = await run_api.post("/api/v1/portals/naver/runs", headers=admin_headers)
-    assert unknown.status_code == 404
-    await run_api.app.state.scheduler.wait_idle()  # type: ignore[attr-defined]
-    run = (await run_api.get(f"/api/v1/runs/{run_id}")).json()["data"]
-    assert (run["trigger"], run["status"], run["fetched"]) == ("manual", "succeeded", 4)
-    assert run["duration_seconds"] >= 0 and run["finished_at"]
-    listed = (await run_api.get("/api/v1/runs", params={"portal_id": "bizinfo"})).json()["data"]
-    assert listed["total"] == 1 and listed["items"][0]["id"] == run_id
-    none = (await run_api.get("/api/v1/runs", params={"status": "failed"})).json()["data"]
-    assert none["total"] == 0 and none["items"] == []
-    assert (await run_api.get("/api/v1/runs/999999")).status_code == 404
-    assert (await run_api.get("/api/v1/runs", params={"status": "exploded"})).status_code == 422
