@@ -10,7 +10,6 @@ from paperwork.db import Database
 from paperwork.models import PortalState
 from paperwork.ops.health import overall_status
 from paperwork.ops.seed_schemas import (
-    CheckStatus,
     DatabaseCheck,
     DatabaseDown,
     EnvironmentCheck,
@@ -20,7 +19,7 @@ from paperwork.ops.seed_schemas import (
     SchedulerCheck,
 )
 from paperwork.portals.schedule import BACKOFF_AFTER_FAILURES
-from paperwork.vocabulary import HealthStatus
+from paperwork.vocabulary import CheckStatus, HealthStatus
 
 
 async def test_health_is_healthy_with_the_seed_keys(client: httpx.AsyncClient) -> None:
@@ -68,13 +67,13 @@ async def test_a_portal_failing_run_after_run_makes_it_degraded(
 def _checks(
     *,
     database: DatabaseCheck | DatabaseDown,
-    memory: CheckStatus = "healthy",
+    memory: CheckStatus = CheckStatus.healthy,
     degraded: list[str] | None = None,
 ) -> HealthChecks:
     return HealthChecks(
         database=database,
         environment=EnvironmentCheck(
-            status="warning", keys_loaded=0, has_naver_ocr=False, has_ai_keys=False
+            status=CheckStatus.warning, keys_loaded=0, has_naver_ocr=False, has_ai_keys=False
         ),
         memory=MemoryCheck(status=memory, usage_percent=50.0, available_mb=1),
         scheduler=SchedulerCheck(
@@ -92,7 +91,7 @@ def test_overall_status() -> None:
     up = DatabaseCheck(dialect="sqlite", version="3", pool_size="1/5")
     down = DatabaseDown(dialect="sqlite", error="OperationalError")
     assert overall_status(_checks(database=up)) == HealthStatus.healthy
-    assert overall_status(_checks(database=up, memory="warning")) == HealthStatus.degraded
+    assert overall_status(_checks(database=up, memory=CheckStatus.warning)) == HealthStatus.degraded
     assert overall_status(_checks(database=up, degraded=["mss"])) == HealthStatus.degraded
     # No database outweighs everything else.
     assert overall_status(_checks(database=down, degraded=["mss"])) == HealthStatus.unhealthy

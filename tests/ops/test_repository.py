@@ -1,9 +1,8 @@
 """ops/repository.py on both databases: the server's version, per-table figures (counted on
-SQLite, the statistics collector's on PostgreSQL), raw items by outcome, live tokens."""
+SQLite, the statistics collector's on PostgreSQL), raw items by outcome."""
 
 from __future__ import annotations
 
-from paperwork.auth import create_token, revoke_token
 from paperwork.db import Database
 from paperwork.models import RawScrapedData
 from paperwork.ops import repository
@@ -28,17 +27,13 @@ async def test_table_stats_cover_every_table(db: Database) -> None:
         assert tables["scraping_config"]["inserts"] is None
 
 
-async def test_raw_counts_and_active_tokens(db: Database) -> None:
+async def test_raw_counts_by_portal_and_outcome(db: Database) -> None:
     async with db.session_scope() as session:
         for number, status in enumerate(["promoted", None, None]):
             session.add(
                 RawScrapedData(portal_id="mss", external_id=str(number), payload={}, status=status)
             )
-        await create_token(session, name="a")
-        await create_token(session, name="b")
-        await revoke_token(session, name="b")
     async with db.session_scope() as session:
         assert await repository.raw_counts_by_portal_and_status(session) == {
             "mss": {"promoted": 1, None: 2}
         }
-        assert await repository.count_active_admin_tokens(session) == 1

@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paperwork.auth import repository as token_repository
 from paperwork.ops import repository
 from paperwork.ops.seed_schemas import AdminStats, PortalAdminStats
 from paperwork.programs.repository import portal_aggregates
@@ -44,5 +45,5 @@ async def admin_stats(session: AsyncSession, *, now: dt.datetime) -> AdminStats:
     return AdminStats(
         programs_total=sum(entry.programs for entry in per_portal),
         portals=per_portal,
-        active_admin_tokens=await repository.count_active_admin_tokens(session),
+        active_admin_tokens=await token_repository.count_live(session),
     )

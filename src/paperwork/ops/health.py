@@ -25,7 +25,7 @@ from paperwork.ops.seed_schemas import (
 from paperwork.portals.schedule import is_degraded
 from paperwork.portals.scheduler import Scheduler
 from paperwork.runs.repository import portal_states
-from paperwork.vocabulary import HealthStatus
+from paperwork.vocabulary import CheckStatus, HealthStatus
 
 SERVICE_NAME = "paperwork-ai-backend"
 DATABASE_CHECK_TIMEOUT = 3.0
@@ -49,7 +49,7 @@ async def database_check(database: Database) -> DatabaseCheck | DatabaseDown:
 def environment_check(settings: Settings) -> EnvironmentCheck:
     keys = settings.keys
     return EnvironmentCheck(
-        status="healthy" if keys.values else "warning",
+        status=CheckStatus.healthy if keys.values else CheckStatus.warning,
         keys_loaded=len(keys.values),
         has_naver_ocr=bool(keys.get("NAVER_OCR_API_KEY")),
         has_ai_keys=any(keys.get(key) for key in SECRET_KEYS[1:]),
@@ -59,7 +59,9 @@ def environment_check(settings: Settings) -> EnvironmentCheck:
 def memory_check() -> MemoryCheck:
     memory = psutil.virtual_memory()
     return MemoryCheck(
-        status="healthy" if memory.percent < MEMORY_WARNING_PERCENT else "warning",
+        status=(
+            CheckStatus.healthy if memory.percent < MEMORY_WARNING_PERCENT else CheckStatus.warning
+        ),
         usage_percent=memory.percent,
         available_mb=round(memory.available / 1024 / 1024),
     )
@@ -83,7 +85,7 @@ async def scheduler_check(scheduler: Scheduler, database: Database) -> Scheduler
 def overall_status(checks: HealthChecks) -> HealthStatus:
     if isinstance(checks.database, DatabaseDown):
         return HealthStatus.unhealthy
-    if checks.memory.status != "healthy" or checks.scheduler.degraded_portals:
+    if checks.memory.status != CheckStatus.healthy or checks.scheduler.degraded_portals:
         return HealthStatus.degraded
     return HealthStatus.healthy
 

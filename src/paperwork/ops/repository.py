@@ -1,6 +1,6 @@
-"""The operators' reads: the database server's version, per-table write statistics, raw items
-by outcome and live admin tokens. Every statement of ``/health``, ``/metrics`` and
-``/admin/stats`` lives here, with the SQLite/PostgreSQL differences they need."""
+"""The operators' reads: the database server's version, per-table write statistics and raw
+items by outcome. The statements of ``/health``, ``/metrics`` and ``/admin/stats`` live here,
+with the SQLite/PostgreSQL differences they need (runs and tokens: their own repositories)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from paperwork.db import Base
-from paperwork.models import AdminToken, RawScrapedData
+from paperwork.models import RawScrapedData
 
 _SERVER_VERSION = {"sqlite": "SELECT sqlite_version()", "postgresql": "SHOW server_version"}
 
@@ -60,9 +60,3 @@ async def raw_counts_by_portal_and_status(
     for portal_id, status, count in rows.all():
         counts.setdefault(portal_id, {})[status] = count
     return counts
-
-
-async def count_active_admin_tokens(session: AsyncSession) -> int:
-    return int(
-        await session.scalar(select(func.count()).where(AdminToken.revoked_at.is_(None))) or 0
-    )

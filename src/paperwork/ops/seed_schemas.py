@@ -8,23 +8,20 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paperwork.vocabulary import HealthStatus
+from paperwork.vocabulary import CheckStatus, HealthStatus
 
 # -- /health ---------------------------------------------------------------------------------
 
-# A check that works but wants attention ("warning") does not make the service unhealthy.
-CheckStatus = Literal["healthy", "warning"]
-
 
 class DatabaseCheck(BaseModel):
-    status: Literal["healthy"] = "healthy"
+    status: Literal[HealthStatus.healthy] = HealthStatus.healthy
     dialect: str
     version: str
     pool_size: str  # "current/max"
 
 
 class DatabaseDown(BaseModel):
-    status: Literal["unhealthy"] = "unhealthy"
+    status: Literal[HealthStatus.unhealthy] = HealthStatus.unhealthy
     dialect: str
     error: str  # the exception's class name only: never a message that could leak internals
 
