@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from collections.abc import Iterable
+
 from fastapi import FastAPI
+from starlette.routing import BaseRoute
 from prometheus_client import generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +23,17 @@ from paperwork.ops.seed_schemas import (
 )
 from paperwork.ops.telemetry import Telemetry
 from paperwork.programs.repository import count_programs
+
+
+def count_endpoints(routes: Iterable[BaseRoute]) -> int:
+    """Every route the app answers. FastAPI keeps an included router as one entry of
+    ``app.routes``, so counting that list would count routers (and change with how the code is
+    split into modules); the routers' own routes are counted instead."""
+    total = 0
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        total += count_endpoints(included.routes) if included is not None else 1
+    return total
 
 
 async def metrics_report(
@@ -40,7 +54,7 @@ async def metrics_report(
         ),
         application=ApplicationMetrics(
             uptime_seconds=round(telemetry.uptime_seconds, 3),
-            endpoints=len(app.routes),
+            endpoints=count_endpoints(app.routes),
             middleware_count=len(app.user_middleware),
             requests=dict(telemetry.requests_by_route),
         ),
