@@ -4,13 +4,12 @@ exposition beside it."""
 from __future__ import annotations
 
 import datetime as dt
-
 from collections.abc import Iterable
 
 from fastapi import FastAPI
-from starlette.routing import BaseRoute
 from prometheus_client import generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import BaseRoute
 
 from paperwork.db import Database
 from paperwork.ops import repository
