@@ -48,3 +48,11 @@ def test_python_dash_m_works_the_same() -> None:
     assert result.returncode == 0
     for command in ("serve", "db", "token"):
         assert command in result.stdout
+
+
+def test_scrape_of_an_unknown_portal_is_an_error_not_a_traceback(cli_env: str) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    result = runner.invoke(app, ["scrape", "naver"])
+    assert result.exit_code == 1, result.output
+    assert "알 수 없는 포털입니다: naver" in result.output
+    assert isinstance(result.exception, SystemExit)  # a clean exit, not an escaped error

@@ -21,13 +21,13 @@ from paperwork.envelope import error_responses
 from paperwork.errors import install_error_handlers
 from paperwork.logs import configure_logging
 from paperwork.middleware import RateLimiter, RequestContextMiddleware
-from paperwork.ops import admin, env_config, health, metrics
+from paperwork.ops import seed_router as ops_seed_router
 from paperwork.ops.telemetry import Telemetry
-from paperwork.portals import router as portals_router
-from paperwork.portals import runs_router
+from paperwork.portals import seed_router as portals_seed_router
 from paperwork.portals.scheduler import Scheduler
 from paperwork.programs import api_router, daily_router
 from paperwork.programs import router as programs_router
+from paperwork.runs import v1_router as runs_v1_router
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +91,8 @@ def create_app(
     app.state.settings = settings
     app.state.telemetry = Telemetry()
     install_error_handlers(app)
-    routers = (health, metrics, env_config, programs_router, api_router, portals_router)
-    for module in (*routers, runs_router, admin, daily_router, dashboard_router):
+    routers = (ops_seed_router, programs_router, api_router, portals_seed_router, runs_v1_router)
+    for module in (*routers, daily_router, dashboard_router):
         app.include_router(module.router)
 
     if settings.cors_origins:

@@ -22,12 +22,14 @@ from rich.progress import (
 from rich.table import Table
 
 from paperwork import migrate
+from paperwork.collectors.base import CollectorError
 from paperwork.collectors.pipeline import IngestCounts
 from paperwork.collectors.runner import RunResult
 from paperwork.config import Settings
 from paperwork.db import Database
 from paperwork.errors import AppError
 from paperwork.logs import configure_logging
+from paperwork.vocabulary import RunStatus, RunTrigger
 
 app = typer.Typer(
     help="Paperwork AI backend: 정부 지원사업 공고 수집 · API 서버",
@@ -44,7 +46,8 @@ T = TypeVar("T")
 
 
 def _with_database(job: Callable[[Database], Awaitable[T]]) -> T:
-    """Run ``job`` against the configured database, then close it; AppErrors exit non-zero."""
+    """Run ``job`` against the configured database, then close it; an AppError or a collection
+    error (an unknown portal) is printed and exits non-zero."""
     settings = Settings()
     configure_logging(settings.log_level, secrets=settings.secret_values())
 
@@ -59,6 +62,9 @@ def _with_database(job: Callable[[Database], Awaitable[T]]) -> T:
         return asyncio.run(main())
     except AppError as exc:
         console.print(f"[red]error:[/red] {exc.message}")
+        raise typer.Exit(1) from None
+    except CollectorError as exc:
+        console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
 
 
@@ -144,7 +150,11 @@ def _results_table(results: list[RunResult]) -> Table:
     )
     for result in results:
         counts = result.counts
-        style = {"failed": "red", "partial": "yellow", "skipped": "dim"}.get(result.status, "green")
+        style = {
+            RunStatus.failed: "red",
+            RunStatus.partial: "yellow",
+            RunStatus.skipped: "dim",
+        }.get(RunStatus(result.status), "green")
         table.add_row(
             result.portal_id,
             f"[{style}]{result.status}[/{style}]",
@@ -168,7 +178,7 @@ def _report(results: list[RunResult]) -> None:
     for result in results:
         if result.error:
             console.print(f"[bold]{result.portal_id}[/bold]: {result.error}")
-    if any(result.status == "failed" for result in results):
+    if any(result.status == RunStatus.failed for result in results):
         raise typer.Exit(1)
 
 
@@ -210,7 +220,7 @@ def scrape(
                     progress.update(task, completed=counts.fetched, detail=detail)
 
                 run = PortalRun(
-                    database, settings, portal_id, trigger="cli", max_items=max_items,
+                    database, settings, portal_id, trigger=RunTrigger.cli, max_items=max_items,
                     dry_run=dry_run, on_progress=update,
                 )  # fmt: skip
                 result = await run.execute()
@@ -229,7 +239,6 @@ def import_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
 ) -> None:
     """Load a saved API answer (bizinfo/kstartup JSON, mss XML) through the pipeline."""
-    from paperwork.collectors.base import CollectorError
     from paperwork.collectors.importer import ingest_items, parse_saved
 
     settings = Settings()

@@ -1,4 +1,7 @@
-"""The seed's response envelope, rendered with orjson (fast, and datetimes keep their offset)."""
+"""The seed's response envelope, rendered with orjson (fast, and datetimes keep their offset).
+
+Services answer with response models; ``ok`` renders them by their aliases (the seed's keys,
+``_meta`` included), so what is sent is what the OpenAPI schema documents."""
 
 from __future__ import annotations
 
@@ -20,9 +23,16 @@ def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _model_as_json(value: Any) -> Any:
+    # orjson asks only for what it cannot render itself: plain dicts stay on its fast path.
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True)
+    raise TypeError(f"cannot render {type(value).__name__} as JSON")
+
+
 class OrjsonResponse(JSONResponse):
     def render(self, content: Any) -> bytes:
-        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(content, default=_model_as_json, option=orjson.OPT_NON_STR_KEYS)
 
 
 def ok(data: Any, *, status_code: int = 200, headers: dict[str, str] | None = None) -> Any:

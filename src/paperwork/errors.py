@@ -57,6 +57,13 @@ def describe_validation_error(errors: Any) -> str:
     return "; ".join(parts) or "invalid request"
 
 
+def is_unreadable_body(exc: StarletteHTTPException) -> bool:
+    """FastAPI's answer to a JSON body it cannot decode at all (bytes that are not UTF-8): a bare
+    400 that no endpoint documents, where a body that decodes but is not JSON gets the
+    validation 422. Both are the same client mistake, so both answer the documented 422."""
+    return exc.status_code == 400 and isinstance(exc.__cause__, ValueError)
+
+
 # What a dead or unreachable database raises, wrapped by SQLAlchemy or straight from the driver
 # and the OS (connection refused, host gone).
 DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError, OSError)
@@ -74,6 +81,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> Any:
+        if is_unreadable_body(exc):
+            return failure("body: JSON decode error (the body is not UTF-8 JSON)", 422)
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
         if exc.status_code == 404 and message == "Not Found":
             message = "찾을 수 없는 경로입니다 (not found)"

@@ -80,3 +80,10 @@ class HealthStatus(StrEnum):
     healthy = "healthy"
     degraded = "degraded"
     unhealthy = "unhealthy"
+
+
+class CheckStatus(StrEnum):
+    """One ``/health`` check's answer (the database's is healthy or unhealthy)."""
+
+    healthy = "healthy"
+    warning = "warning"  # works, but wants attention: the service is degraded, not down

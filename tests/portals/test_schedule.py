@@ -9,8 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from paperwork.portals.schedule import (
+    BACKOFF_AFTER_FAILURES,
     ScheduleConfig,
     effective_interval,
+    is_degraded,
     is_due,
     is_run_day,
     next_run_at,
@@ -137,6 +139,14 @@ def test_backoff_after_three_failures_doubles_up_to_a_day() -> None:
     assert effective_interval(cfg(hours=30), 5) == 30 * H  # never shorter than configured
     with pytest.raises(ValueError):
         effective_interval(config, -1)
+
+
+def test_a_portal_is_degraded_exactly_when_backoff_starts() -> None:
+    config = cfg(hours=2)
+    for failures in range(BACKOFF_AFTER_FAILURES + 2):
+        stretched = effective_interval(config, failures) > config.interval
+        assert is_degraded(failures) is stretched, failures
+    assert not is_degraded(0) and is_degraded(3)
 
 
 def test_backoff_moves_the_next_run() -> None:

@@ -10,7 +10,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -54,12 +54,34 @@ class Workers:
             "PAPERWORK_BIZINFO_URL": portal.url,
             "PAPERWORK_BIZINFO_API_KEY": "TEST-KEY-workers-01",
             "PAPERWORK_ENV_AI_FILE": str(tmp_path / "absent.env.ai"),
+            # Each tick logs "scheduler.tick" at DEBUG: tests count ticks, not seconds.
+            "PAPERWORK_LOG_LEVEL": "DEBUG",
         }
         self.tmp_path = tmp_path
         self.processes: list[subprocess.Popen[bytes]] = []
 
+    def log_path(self, index: int) -> Path:
+        return self.tmp_path / f"worker-{index}.log"
+
+    def ticks(self) -> list[int]:
+        """How many times each worker has looked at the schedule so far."""
+        return [
+            self.log_path(index).read_bytes().count(b"scheduler.tick ")
+            for index in range(len(self.processes))
+        ]
+
+    async def wait_ticks(self, more: int, within: float = 60.0) -> None:
+        """Until every worker has ticked ``more`` times since now (each saw the schedule and
+        had its chance to start a run)."""
+        target = [count + more for count in self.ticks()]
+        deadline = time.monotonic() + within
+        while any(now < goal for now, goal in zip(self.ticks(), target, strict=True)):
+            if time.monotonic() > deadline:
+                pytest.fail(f"workers did not tick: {self.ticks()} of {target}")
+            await asyncio.sleep(0.05)
+
     def start(self) -> subprocess.Popen[bytes]:
-        log = open(self.tmp_path / f"worker-{len(self.processes)}.log", "wb")  # noqa: SIM115
+        log = open(self.log_path(len(self.processes)), "wb")  # noqa: SIM115
         process = subprocess.Popen(
             [sys.executable, "-m", "paperwork", "worker", "--tick", "0.2", "--lease", "2"],
             env=self.env, stdout=log, stderr=subprocess.STDOUT,
@@ -97,18 +119,28 @@ async def wait_for(condition: object, db: Database, within: float = 30.0) -> lis
         await asyncio.sleep(0.1)
 
 
+async def until(condition: Callable[[], bool], what: str, within: float = 30.0) -> None:
+    deadline = time.monotonic() + within
+    while True:
+        if condition():
+            return
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
 async def test_two_workers_make_one_run_per_due_slot(portal_db: Database, workers: Workers) -> None:
     workers.start()
     workers.start()
     await wait_for(lambda rs: len(rs) == 1 and rs[0].status == "succeeded", portal_db)
-    await asyncio.sleep(1.5)  # several more ticks of both workers: still one run
+    await workers.wait_ticks(5)  # several more ticks of both workers: still one run
     assert len(await runs(portal_db)) == 1
     # Time passes: the next slot is due, and again exactly one worker takes it.
     async with portal_db.session_scope() as session:
         for run in await session.scalars(select(ScrapeRun)):
             run.started_at -= dt.timedelta(hours=1)
     done = await wait_for(lambda rs: len(rs) >= 2 and rs[-1].status == "succeeded", portal_db)
-    await asyncio.sleep(1.5)
+    await workers.wait_ticks(5)
     assert len(await runs(portal_db)) == len(done) == 2
 
 
@@ -139,14 +171,15 @@ async def test_a_killed_worker_run_is_abandoned_and_redone(
 async def test_sigterm_ends_the_run_as_cancelled_and_releases_the_lease(
     portal_db: Database, workers: Workers, slow_portal: SavedPortal
 ) -> None:
-    slow_portal.delay = 3.0
+    # The portal answers long after the worker should be gone: the worker can only exit in
+    # time if SIGTERM's grace cuts the run ("exit within a few seconds"); the wait's timeout
+    # is the watchdog, far from both the grace and the portal's answer.
+    slow_portal.delay = 120.0
     worker = workers.start()
     await wait_for(lambda rs: len(rs) == 1, portal_db)
-    await asyncio.sleep(0.5)
-    started = time.monotonic()
+    await until(lambda: slow_portal.requests > 0, "the run to ask the portal")
     worker.send_signal(signal.SIGTERM)
-    assert worker.wait(timeout=15) == 0
-    assert time.monotonic() - started < 6
+    assert worker.wait(timeout=60) == 0
     [run] = await runs(portal_db)
     assert run.status == "cancelled" and run.finished_at is not None
     async with portal_db.session_scope() as session:

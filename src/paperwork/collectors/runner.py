@@ -12,7 +12,6 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
-from sqlalchemy import update
 
 from paperwork.collectors import collector_classes, store
 from paperwork.collectors.base import (
@@ -21,14 +20,18 @@ from paperwork.collectors.base import (
     CollectorSettings,
     NotConfigured,
     RawItem,
+    UnknownPortal,
 )
 from paperwork.collectors.http import Politeness, PortalClient, build_http_client
 from paperwork.collectors.pipeline import IngestCounts, Pipeline
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
 from paperwork.errors import NotFound
-from paperwork.models import PortalState, ScrapeRun, ScrapingConfig
+from paperwork.models import ScrapingConfig
+from paperwork.portals import repository as portal_repository
+from paperwork.runs import repository as runs_repository
 from paperwork.timeutil import start_of_day_utc, today_in
+from paperwork.vocabulary import RunStatus
 
 log = logging.getLogger(__name__)
 
@@ -67,10 +70,11 @@ def build_collector(
 
 
 async def load_config(database: Database, portal_id: str) -> ScrapingConfig:
+    """The portal's scraping config; ``UnknownPortal`` (a collection error) without one."""
     async with database.session_scope() as session:
-        config = await session.get(ScrapingConfig, portal_id)
+        config = await portal_repository.get_config(session, portal_id)
     if config is None:
-        raise NotFound(f"알 수 없는 포털입니다: {portal_id}")
+        raise UnknownPortal(portal_id)
     return config
 
 
@@ -208,43 +212,33 @@ class PortalRun:
 
 async def start_run(database: Database, portal_id: str, trigger: str) -> int:
     async with database.session_scope() as session:
-        run = ScrapeRun(portal_id=portal_id, trigger=trigger, status="running", started_at=utcnow())
-        session.add(run)
-        await session.flush()
-        return run.id
+        return await runs_repository.start_run(
+            session, portal_id=portal_id, trigger=trigger, now=utcnow()
+        )
 
 
 async def record_counts(database: Database, run_id: int | None, counts: IngestCounts) -> None:
     if run_id is None:
         return
     async with database.session_scope() as session:
-        await session.execute(
-            update(ScrapeRun).where(ScrapeRun.id == run_id).values(**counts.as_dict())
-        )
+        await runs_repository.record_counts(session, run_id, counts.as_dict())
 
 
 async def finish_run(database: Database, result: RunResult) -> None:
-    """Close the run row and keep the portal's failure streak (the scheduler backs off on it)."""
+    """Close the run row and keep the portal's failure streak (the scheduler backs off on it):
+    a failed run adds to it, a run that stored its items ends it, a skipped or cancelled run
+    says nothing about the portal and leaves it."""
     async with database.session_scope() as session:
         if result.run_id is not None:
-            await session.execute(
-                update(ScrapeRun)
-                .where(ScrapeRun.id == result.run_id)
-                .values(
-                    status=result.status,
-                    finished_at=utcnow(),
-                    error=result.error,
-                    **result.counts.as_dict(),
-                )
+            await runs_repository.finish_run(
+                session,
+                result.run_id,
+                status=result.status,
+                error=result.error,
+                counts=result.counts.as_dict(),
+                now=utcnow(),
             )
-        if result.status == "failed":
-            state = await session.get(PortalState, result.portal_id)
-            if state is not None:
-                state.consecutive_failures += 1
-                state.last_failure = result.error
-        elif result.status in ("succeeded", "partial"):
-            await session.execute(
-                update(PortalState)
-                .where(PortalState.portal_id == result.portal_id)
-                .values(consecutive_failures=0, last_failure=None)
-            )
+        if result.status == RunStatus.failed:
+            await runs_repository.note_failure(session, result.portal_id, error=result.error)
+        elif result.status in (RunStatus.succeeded, RunStatus.partial):
+            await runs_repository.clear_failures(session, result.portal_id)

@@ -1,83 +1,69 @@
-"""``/metrics`` (the seed's JSON) and ``/metrics/prometheus`` (text exposition)."""
+"""``/metrics``'s figures (the seed's JSON: tables, pool, application) and the Prometheus text
+exposition beside it."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Iterable
 
-from fastapi import APIRouter, Request
-from fastapi.responses import Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import func, select, text
+from fastapi import FastAPI
+from prometheus_client import generate_latest
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.routing import BaseRoute
 
-from paperwork.db import Base, Database, SessionDep
-from paperwork.envelope import OrjsonResponse, now_iso
+from paperwork.db import Database
+from paperwork.ops import repository
+from paperwork.ops.seed_schemas import (
+    ApplicationMetrics,
+    DatabaseMetrics,
+    MetricsReport,
+    PoolStatus,
+    TableStat,
+)
 from paperwork.ops.telemetry import Telemetry
 from paperwork.programs.repository import count_programs
 
-router = APIRouter(tags=["ops"])
 
-PG_TABLE_STATS = text(
-    "SELECT relname AS name, n_tup_ins AS inserts, n_tup_upd AS updates, "
-    "n_tup_del AS deletes, n_live_tup AS live_tuples "
-    "FROM pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY relname"
-)
-
-
-async def table_stats(session: AsyncSession, dialect: str) -> list[dict[str, Any]]:
-    if dialect == "postgresql":
-        return [dict(row._mapping) for row in await session.execute(PG_TABLE_STATS)]
-    # SQLite keeps no write statistics: live rows are counted, the rest is unknown (null).
-    stats = []
-    for table in sorted(Base.metadata.tables.values(), key=lambda t: t.name):
-        count = await session.scalar(select(func.count()).select_from(table))
-        stats.append(
-            {
-                "name": table.name,
-                "inserts": None,
-                "updates": None,
-                "deletes": None,
-                "live_tuples": int(count or 0),
-            }
-        )
-    return stats
+def count_endpoints(routes: Iterable[BaseRoute]) -> int:
+    """Every route the app answers. FastAPI keeps an included router as one entry of
+    ``app.routes``, so counting that list would count routers (and change with how the code is
+    split into modules); the routers' own routes are counted instead."""
+    total = 0
+    for route in routes:
+        included = getattr(route, "original_router", None)
+        total += count_endpoints(included.routes) if included is not None else 1
+    return total
 
 
-@router.get("/metrics", summary="운영 지표 (JSON)")
-async def metrics(request: Request, session: SessionDep) -> Any:
-    database: Database = request.app.state.db
-    telemetry: Telemetry = request.app.state.telemetry
-    return OrjsonResponse(
-        {
-            "success": True,
-            "timestamp": now_iso(),
-            "database": {
-                "dialect": database.dialect,
-                "tables": await table_stats(session, database.dialect),
-                "pool": database.pool_status(),
-            },
-            "application": {
-                "uptime_seconds": round(telemetry.uptime_seconds, 3),
-                "endpoints": len(request.app.routes),
-                "middleware_count": len(request.app.user_middleware),
-                "requests": dict(telemetry.requests_by_route),
-            },
-        }
+async def metrics_report(
+    session: AsyncSession,
+    *,
+    app: FastAPI,
+    database: Database,
+    telemetry: Telemetry,
+    now: dt.datetime,
+) -> MetricsReport:
+    tables = await repository.table_stats(session)
+    return MetricsReport(
+        timestamp=now.isoformat(),
+        database=DatabaseMetrics(
+            dialect=database.dialect,
+            tables=[TableStat.model_validate(table) for table in tables],
+            pool=PoolStatus.model_validate(database.pool_status()),
+        ),
+        application=ApplicationMetrics(
+            uptime_seconds=round(telemetry.uptime_seconds, 3),
+            endpoints=count_endpoints(app.routes),
+            middleware_count=len(app.user_middleware),
+            requests=dict(telemetry.requests_by_route),
+        ),
     )
 
 
-@router.get(
-    "/metrics/prometheus",
-    summary="Prometheus text exposition",
-    response_class=Response,
-    responses={200: {"content": {"text/plain": {}}}},
-)
-async def metrics_prometheus(request: Request, session: SessionDep) -> Response:
-    telemetry: Telemetry = request.app.state.telemetry
-    body = generate_latest(telemetry.registry)
+async def prometheus_text(session: AsyncSession, telemetry: Telemetry) -> bytes:
+    """The request counters, and the number of stored programs as a gauge."""
     total = await count_programs(session)
-    body += (
+    return generate_latest(telemetry.registry) + (
         b"# HELP paperwork_programs Support programs stored.\n"
         b"# TYPE paperwork_programs gauge\n" + f"paperwork_programs {total}\n".encode()
     )
-    return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -12,7 +12,7 @@ Rules:
 - A moment due outside a window moves to the next window's opening. A window that passed
   while nothing ran (the scheduler was down) is not owed: the run waits for the next one.
 - After 3 consecutive failed runs the interval doubles with each failure (3 → ×2, 4 → ×4, …),
-  capped at 24 h, so a broken portal is not hammered all day.
+  capped at 24 h, so a broken portal is not hammered all day. Such a portal is "degraded".
 
 Every datetime returned is timezone-aware UTC; naive inputs are rejected.
 """
@@ -93,6 +93,12 @@ def is_run_day(day: dt.date, weekdays_only: bool) -> bool:
     if not weekdays_only:
         return True
     return day.weekday() < 5 and day not in _kr_holidays(day.year)
+
+
+def is_degraded(consecutive_failures: int) -> bool:
+    """A portal is degraded once its failures stretch the interval: the scheduler warns, /health
+    says "degraded", and the status shows it, all by this one rule."""
+    return consecutive_failures >= BACKOFF_AFTER_FAILURES
 
 
 def effective_interval(config: ScheduleConfig, consecutive_failures: int) -> dt.timedelta:

@@ -20,13 +20,15 @@ from typing import Any
 
 import httpx
 
-from paperwork.collectors.base import NotConfigured
+from paperwork.collectors.base import NotConfigured, UnknownPortal
 from paperwork.collectors.runner import PortalRun, RunResult, build_collector, start_run
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
 from paperwork.errors import Conflict, NotFound
 from paperwork.portals import repository
-from paperwork.portals.service import portal_schedules
+from paperwork.portals.service import PortalSchedule, portal_schedules
+from paperwork.runs import repository as runs_repository
+from paperwork.vocabulary import RunTrigger
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +72,7 @@ class Scheduler:
         self.loop_running = False
         self.last_tick: dt.datetime | None = None
         self.degraded: dict[str, str | None] = {}
+        self.ticks = 0  # how many ticks ran (tests wait on it, not on the wall clock)
         self._stopping = asyncio.Event()
 
     # -- the loop ---------------------------------------------------------------------------
@@ -93,9 +96,11 @@ class Scheduler:
         """Start every due portal this process can claim; returns the portals started."""
         now = self.clock()
         self.last_tick = now
+        self.ticks += 1
+        log.debug("scheduler.tick owner=%s tick=%d", self.owner, self.ticks)
         async with self.database.session_scope() as session:
             schedules = await portal_schedules(session, now=now, tz=self.settings.tz)
-            states = await repository.portal_states(session)
+            states = await runs_repository.portal_states(session)
         self._note_degraded(schedules)
         started = []
         for portal_id, schedule in schedules.items():
@@ -114,11 +119,11 @@ class Scheduler:
             )
             if (schedule.next_run_at > now and not orphaned) or not self._configured(portal_id):
                 continue
-            if await self._claim_and_start(portal_id, "schedule", require_due=True):
+            if await self._claim_and_start(portal_id, RunTrigger.schedule, require_due=True):
                 started.append(portal_id)
         return started
 
-    def _note_degraded(self, schedules: dict[str, Any]) -> None:
+    def _note_degraded(self, schedules: dict[str, PortalSchedule]) -> None:
         degraded = {p: s.last_failure for p, s in schedules.items() if s.degraded}
         for portal_id in degraded.keys() - self.degraded.keys():
             schedule = schedules[portal_id]
@@ -134,15 +139,13 @@ class Scheduler:
     def _configured(self, portal_id: str) -> bool:
         try:
             build_collector(portal_id, self.settings).check_configured()
-        except NotConfigured:
-            return False
-        except NotFound:
-            return False
+        except (NotConfigured, UnknownPortal, NotFound):  # NotFound: build_collector before the
+            return False  # collection errors had their own UnknownPortal
         return True
 
     # -- runs -------------------------------------------------------------------------------
 
-    async def trigger(self, portal_id: str, *, trigger: str = "manual") -> int:
+    async def trigger(self, portal_id: str, *, trigger: str = RunTrigger.manual) -> int:
         """Start a run now (the runs API). NotFound for an unknown portal, Conflict while the
         portal is running anywhere."""
         async with self.database.session_scope() as session:
@@ -158,11 +161,11 @@ class Scheduler:
     ) -> int | None:
         now = self.clock()
         async with self.database.session_scope() as session:
-            if not await repository.claim_lease(
+            if not await runs_repository.claim_lease(
                 session, portal_id, owner=self.owner, now=now, until=now + self.lease
             ):
                 return None
-            abandoned = await repository.abandon_running(session, portal_id, now=now)
+            abandoned = await runs_repository.abandon_running(session, portal_id, now=now)
         if abandoned:
             log.warning("scheduler.run_abandoned portal=%s runs=%d", portal_id, abandoned)
         if require_due and not await self._still_due(portal_id, now):
@@ -212,7 +215,7 @@ class Scheduler:
             await asyncio.sleep(self.lease.total_seconds() / 3)
             async with self.database.session_scope() as session:
                 until = self.clock() + self.lease
-                if not await repository.renew_lease(
+                if not await runs_repository.renew_lease(
                     session, portal_id, owner=self.owner, until=until
                 ):
                     log.error("scheduler.lease_lost portal=%s owner=%s", portal_id, self.owner)
@@ -221,7 +224,7 @@ class Scheduler:
     async def _release(self, portal_id: str) -> None:
         with contextlib.suppress(Exception):  # a release that fails just lets the lease expire
             async with self.database.session_scope() as session:
-                await repository.release_lease(session, portal_id, owner=self.owner)
+                await runs_repository.release_lease(session, portal_id, owner=self.owner)
 
     # -- stopping ---------------------------------------------------------------------------
 

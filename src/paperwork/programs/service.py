@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.envelope import iso
-from paperwork.portals import repository as portal_repository
 from paperwork.portals import service as portal_service
 from paperwork.portals.catalog import portal_name
 from paperwork.programs import repository
+from paperwork.runs import repository as portal_repository
 from paperwork.timeutil import start_of_day_utc, today_in
 
 

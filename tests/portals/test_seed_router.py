@@ -1,4 +1,5 @@
-"""/scraping-config: every seed field, admin-only partial updates with the seed's bounds."""
+"""The seed's /scraping-config (portals/seed_router.py): every seed field, admin-only partial
+updates with the seed's bounds, and every failure a documented status in the envelope."""
 
 from __future__ import annotations
 
@@ -116,6 +117,33 @@ async def test_non_json_body_is_422(
         headers={**admin_headers, "Content-Type": "application/json"},
     )
     assert response.status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/json", b"\xff not utf-8"),  # FastAPI's bare 400 before the fix
+        ("application/json", b'{"daily_limit": \xed\xa0}'),
+        ("text/plain", b"\xff"),
+        ("application/x-www-form-urlencoded", b"daily_limit=5"),
+    ],
+)
+async def test_a_body_that_is_not_json_is_the_documented_422(
+    client: httpx.AsyncClient, admin_headers: dict[str, str], content_type: str, body: bytes
+) -> None:
+    # Schemathesis found a 400 here that the OpenAPI entry did not list: every answer to an
+    # unreadable body is now the documented 422 in the failure envelope.
+    response = await client.put(
+        "/scraping-config/bizinfo",
+        content=body,
+        headers={**admin_headers, "Content-Type": content_type},
+    )
+    assert response.status_code == 422
+    assert response.json()["success"] is False and response.json()["error"]
+    spec = (await client.get("/openapi.json")).json()
+    assert "422" in spec["paths"]["/scraping-config/{portal_id}"]["put"]["responses"]
+    config = (await client.get("/scraping-config?portal_id=bizinfo")).json()["data"][0]
+    assert config["daily_limit"] == 100
 
 
 async def test_delay_min_above_max_after_merge_is_422(

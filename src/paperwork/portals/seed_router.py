@@ -1,4 +1,4 @@
-"""``/scraping-config``: read every portal's collection settings; admins change them."""
+"""The seed's ``/scraping-config``: read every portal's collection settings; admins change them."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Path, Query
 from paperwork.auth import AdminDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
-from paperwork.portals import service
-from paperwork.portals.schemas import (
+from paperwork.portals import seed_service
+from paperwork.portals.seed_schemas import (
     ScrapingConfigRead,
     ScrapingConfigUpdate,
     ScrapingConfigUpdated,
@@ -30,7 +30,7 @@ PortalPath = Annotated[str, Path(max_length=32, description="포털 ID (bizinfo,
 async def get_scraping_config(
     session: SessionDep, portal_id: Annotated[str | None, Query(max_length=32)] = None
 ) -> Any:
-    return ok(await service.list_configs(session, portal_id=portal_id))
+    return ok(await seed_service.list_configs(session, portal_id=portal_id))
 
 
 @router.put(
@@ -45,11 +45,4 @@ async def update_scraping_config(
     session: SessionDep,
     update: Annotated[ScrapingConfigUpdate, Body()],
 ) -> Any:
-    fields = await service.update_config(session, portal_id=portal_id, update=update)
-    return ok(
-        {
-            "message": f"포털 '{portal_id}' 설정이 업데이트되었습니다",
-            "portal_id": portal_id,
-            "updated_fields": fields,
-        }
-    )
+    return ok(await seed_service.update_config(session, portal_id=portal_id, update=update))

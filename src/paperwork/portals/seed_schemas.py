@@ -1,4 +1,4 @@
-"""Shapes of the scraping config endpoints, with the seed's field names and bounds."""
+"""Shapes of the seed's ``/scraping-config`` endpoints, with the seed's field names and bounds."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from paperwork.envelope import iso
+from paperwork.models import ScrapingConfig
 
 TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$"
 NULLABLE_FIELDS = frozenset({"start_time", "end_time"})
@@ -26,6 +29,29 @@ class ScrapingConfigRead(BaseModel):
     auto_retry: bool
     max_retries: int
     updated_at: str | None
+
+    @classmethod
+    def from_row(cls, config: ScrapingConfig) -> ScrapingConfigRead:
+        return cls(
+            portal_id=config.portal_id,
+            is_enabled=config.is_enabled,
+            daily_limit=config.daily_limit,
+            interval_hours=config.interval_hours,
+            interval_minutes=config.interval_minutes,
+            random_delay_min=config.random_delay_min,
+            random_delay_max=config.random_delay_max,
+            start_time=_time(config.start_time),
+            end_time=_time(config.end_time),
+            weekdays_only=config.weekdays_only,
+            quality_threshold=float(config.quality_threshold),
+            auto_retry=config.auto_retry,
+            max_retries=config.max_retries,
+            updated_at=iso(config.updated_at),
+        )
+
+
+def _time(value: dt.time | None) -> str | None:
+    return value.strftime("%H:%M:%S") if value is not None else None
 
 
 class ScrapingConfigUpdate(BaseModel):
@@ -70,36 +96,3 @@ class ScrapingConfigUpdated(BaseModel):
     message: str
     portal_id: str
     updated_fields: list[str]
-
-
-RUN_STATUSES = ("running", "succeeded", "partial", "failed", "abandoned", "cancelled", "skipped")
-
-
-class RunRead(BaseModel):
-    id: int
-    portal_id: str
-    trigger: str  # schedule / manual / cli / import
-    status: str  # one of RUN_STATUSES
-    started_at: str
-    finished_at: str | None
-    duration_seconds: float | None
-    fetched: int
-    new: int
-    updated: int
-    unchanged: int
-    rejected: int
-    errors: int
-    error: str | None
-
-
-class RunPage(BaseModel):
-    items: list[RunRead]
-    total: int
-    limit: int
-    offset: int
-
-
-class RunStarted(BaseModel):
-    run_id: int
-    portal_id: str
-    status: str
