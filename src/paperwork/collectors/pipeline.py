@@ -13,12 +13,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Protocol
 
-from paperwork.collectors import store
+from paperwork.collectors import repository
 from paperwork.collectors.base import ItemError, NormalizedProgram, RawItem
 from paperwork.collectors.quality import VOLATILE_FIELDS, content_hash, quality_score
 from paperwork.db import Database, utcnow
 from paperwork.models import SupportProgram
 from paperwork.programs.dedupe import dedupe_key
+from paperwork.vocabulary import RawStatus
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ class Prepared:
     program: NormalizedProgram | None = None
     score: float | None = None
     content_hash: str | None = None
-    status: str = "failed"
+    status: RawStatus = RawStatus.failed
     reason: str | None = None
     raw_id: int = 0  # set once the raw row is written
 
@@ -85,11 +86,11 @@ def prepare(item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: 
     prepared.score = score.score
     prepared.content_hash = digest
     if score.score < threshold:
-        prepared.status = "rejected"
+        prepared.status = RawStatus.rejected
         reasons = "; ".join(score.reasons) or "below threshold"
         prepared.reason = f"quality {score.score} < {threshold}: {reasons}"
     else:
-        prepared.status = "promoted"
+        prepared.status = RawStatus.promoted
     return prepared
 
 
@@ -160,7 +161,7 @@ class Pipeline:
             return counts
         # 1. Raw first, committed on its own: whatever fails later, the item is kept.
         async with self.database.session_scope() as session:
-            raw_ids = await store.insert_raw(
+            raw_ids = await repository.insert_raw(
                 session,
                 [
                     {
@@ -171,8 +172,8 @@ class Pipeline:
                         "scraped_at": scraped_at,
                         "run_id": self.run_id,
                         # Promotion is recorded once the program is written (step 2).
-                        "status": None if p.status == "promoted" else p.status,
-                        "status_reason": None if p.status == "promoted" else p.reason,
+                        "status": None if p.status == RawStatus.promoted else p.status,
+                        "status_reason": None if p.status == RawStatus.promoted else p.reason,
                         "quality_score": p.score,
                         "content_hash": p.content_hash,
                     }
@@ -203,12 +204,12 @@ class Pipeline:
     async def _write(
         self, prepared: Sequence[Prepared], scraped_at: dt.datetime, counts: IngestCounts
     ) -> None:
-        promoted = [p for p in prepared if p.status == "promoted"]
-        counts.rejected += sum(p.status == "rejected" for p in prepared)
-        counts.errors += sum(p.status == "failed" for p in prepared)
+        promoted = [p for p in prepared if p.status == RawStatus.promoted]
+        counts.rejected += sum(p.status == RawStatus.rejected for p in prepared)
+        counts.errors += sum(p.status == RawStatus.failed for p in prepared)
         async with self.database.session_scope() as session:
-            await store.plan_for_current_size(session)
-            existing = await store.existing_programs(
+            await repository.plan_for_current_size(session)
+            existing = await repository.existing_programs(
                 session, self.portal_id, [p.item.external_id for p in promoted]
             )
             inserts: dict[str, dict[str, Any]] = {}
@@ -239,13 +240,13 @@ class Pipeline:
                     changes.extend(self._change_rows(current, p.program, scraped_at))
             if self.dry_run:
                 return
-            await store.insert_programs(session, list(inserts.values()))
-            await store.update_programs(session, updates)
-            await store.insert_changes(session, changes)
-            await store.mark_promoted(
+            await repository.insert_programs(session, list(inserts.values()))
+            await repository.update_programs(session, updates)
+            await repository.insert_changes(session, changes)
+            await repository.mark_promoted(
                 session, [p.raw_id for p in promoted if p.reason is None], reason=None
             )
-            await store.mark_promoted(
+            await repository.mark_promoted(
                 session, [p.raw_id for p in promoted if p.reason == UNCHANGED], reason=UNCHANGED
             )
 
@@ -307,6 +308,7 @@ class Pipeline:
             reason,
         )
         async with self.database.session_scope() as session:
-            await store.set_raw_outcomes(
-                session, [{"id": prepared.raw_id, "status": "failed", "status_reason": reason}]
+            await repository.set_raw_outcomes(
+                session,
+                [{"id": prepared.raw_id, "status": RawStatus.failed, "status_reason": reason}],
             )

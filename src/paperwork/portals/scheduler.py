@@ -20,8 +20,7 @@ from typing import Any
 
 import httpx
 
-from paperwork.collectors.base import NotConfigured
-from paperwork.collectors.runner import PortalRun, RunResult, build_collector, start_run
+from paperwork.collectors.runner import PortalRun, RunResult, is_configured, start_run
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
 from paperwork.errors import Conflict, NotFound
@@ -132,13 +131,7 @@ class Scheduler:
         self.degraded = degraded
 
     def _configured(self, portal_id: str) -> bool:
-        try:
-            build_collector(portal_id, self.settings).check_configured()
-        except NotConfigured:
-            return False
-        except NotFound:
-            return False
-        return True
+        return is_configured(portal_id, self.settings)
 
     # -- runs -------------------------------------------------------------------------------
 

@@ -11,9 +11,9 @@ from typing import Any
 
 from bs4 import Tag
 
-from paperwork.collectors._parsing import href_of, soup_of, tag_text
 from paperwork.collectors.base import ItemError
-from paperwork.collectors.normalize import absolute_url
+from paperwork.collectors.normalize.links import absolute_url
+from paperwork.collectors.parsers.common import href_of, soup_of, tag_text
 
 LIST_PATH = "/sii/siia/selectSIIA200View.do"
 DETAIL_PATH = "/sii/siia/selectSIIA200Detail.do"

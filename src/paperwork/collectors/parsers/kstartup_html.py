@@ -11,9 +11,9 @@ from typing import Any
 
 from bs4 import Tag
 
-from paperwork.collectors._parsing import as_text, href_of, soup_of, tag_text, to_int
 from paperwork.collectors.base import ItemError
-from paperwork.collectors.normalize import absolute_url
+from paperwork.collectors.normalize.links import absolute_url
+from paperwork.collectors.parsers.common import as_text, href_of, soup_of, tag_text, to_int
 
 LIST_PATH = "/web/contents/bizpbanc-ongoing.do"
 PAGE_ROWS = 15
