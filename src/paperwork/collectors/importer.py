@@ -7,7 +7,8 @@ import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 
 from paperwork.collectors.base import CollectorSettings, Parser, RawItem
-from paperwork.collectors.pipeline import IngestCounts, Pipeline, Prepared
+from paperwork.collectors.pipeline import IngestCounts, Pipeline
+from paperwork.collectors.prepare import Prepared
 from paperwork.collectors.prepare_pool import prepared_batches
 from paperwork.collectors.registry import parser_for
 from paperwork.collectors.runner import (

@@ -22,7 +22,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from paperwork.collectors.base import Parser, RawItem
-from paperwork.collectors.pipeline import Prepared, prepare_all
+from paperwork.collectors.prepare import Prepared, prepare_all
 
 # Batches prepared ahead of the one being written: enough that the worker never waits.
 AHEAD = 2

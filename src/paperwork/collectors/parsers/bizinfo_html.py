@@ -1,7 +1,8 @@
-"""bizinfo's public HTML pages (the fallback without an API key), parsed into API-shaped payloads.
+"""bizinfo's public HTML pages (the fallback without an API key), parsed into API-shaped
+payloads. Pure: page bytes or text in; ``sources.bizinfo`` fetches them.
 
 The list and detail pages are mapped onto the Open API's field names, so one ``normalize_item``
-serves both sources. Attachments are recorded as links, never fetched (robots.txt).
+serves both. Attachments are recorded as links, never fetched (robots.txt).
 """
 
 from __future__ import annotations

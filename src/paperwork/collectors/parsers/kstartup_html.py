@@ -1,4 +1,5 @@
 """K-Startup's public HTML pages (the fallback without a data.go.kr key), as API-shaped payloads.
+Pure: page bytes or text in; ``sources.kstartup`` fetches them.
 
 Attachments (``/afile/fileDownload/<KEY>``) are recorded as links and never downloaded:
 robots.txt disallows ``/afile*/``.
