@@ -22,6 +22,7 @@ from paperwork.collectors.runner import RunResult, finish_run, start_run
 from paperwork.config import Settings, normalize_database_url
 from paperwork.db import Database
 from paperwork.models import SupportProgram
+from paperwork.vocabulary import RunStatus
 
 ENV_SERVER_URL = "PAPERWORK_BENCH_DATABASE_URL"
 DEFAULT_SERVER_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -87,9 +88,12 @@ async def _seed_run_statuses(database: Database, settings: Settings) -> int:
     runs = 0
     for portal in synthetic.PORTALS:
         for status, error in (
-            ("failed", f"{portal}: the API refused the request: 존재하지 않는 인증키 입니다."),
-            ("cancelled", None),
-            ("abandoned", "lease expired: the process running it stopped"),
+            (
+                RunStatus.failed,
+                f"{portal}: the API refused the request: 존재하지 않는 인증키 입니다.",
+            ),
+            (RunStatus.cancelled, None),
+            (RunStatus.abandoned, "lease expired: the process running it stopped"),
         ):
             run_id = await start_run(database, portal, "schedule")
             await finish_run(database, RunResult(portal, status, run_id=run_id, error=error))

@@ -1,5 +1,5 @@
 """Deterministic, realistic synthetic announcements for all three portals, in the payload shapes
-the collectors' ``normalize`` reads (PORTALS.md; ``src/paperwork/samples/``).
+the portal parsers' ``normalize`` reads (PORTALS.md; ``src/paperwork/samples/``).
 
 Same seed, same ``today`` → same items. ``generate(portal, good, ...)`` returns ``good`` items
 built to pass the default quality threshold (7.0) plus ``reject_rate`` × ``good`` items built to
@@ -267,7 +267,7 @@ def generate(
 
 
 def broken(portal_id: str, count: int, *, first_index: int) -> list[RawItem]:
-    """Items no collector can use (no title): each fails alone, making a ``partial`` run."""
+    """Items no parser can use (no title): each fails alone, making a ``partial`` run."""
     key = {"bizinfo": "pblancNm", "kstartup": "biz_pbanc_nm", "mss": "title"}[portal_id]
     today = dt.date(2026, 1, 1)
     items = generate(portal_id, count, seed=0, today=today, reject_rate=0, first_index=first_index)

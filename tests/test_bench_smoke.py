@@ -21,8 +21,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from paperwork.collectors.base import CollectorSettings
 from paperwork.collectors.quality import quality_score
-from paperwork.collectors.runner import build_collector
+from paperwork.collectors.registry import parser_for
 from paperwork.config import Settings, normalize_database_url
 
 # bench/ sits beside src/ in the checkout and is not installed: import it from there.
@@ -97,8 +98,8 @@ def test_synthetic_items_are_deterministic_and_score_as_built() -> None:
         again = synthetic.generate(portal, 400, seed=3, today=today)
         assert [i.payload for i in items] == [i.payload for i in again]
         assert len({i.external_id for i in items}) == len(items) == 400 + 24
-        collector = build_collector(portal, settings)
-        programs = [collector.normalize(item, today=today) for item in items]
+        parser = parser_for(portal, CollectorSettings.from_settings(settings))
+        programs = [parser.normalize(item, today=today) for item in items]
         passing = [p for p in programs if quality_score(p).score >= 7.0]
         assert len(passing) == 400  # the good ones pass, the rejects are rejected
         kinds |= {p.period_kind for p in programs}

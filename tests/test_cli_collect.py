@@ -54,6 +54,8 @@ def test_import_of_a_file_that_is_not_an_answer_fails_clearly(cli_db: Path, tmp_
 def test_import_of_an_unknown_portal_fails(cli_db: Path) -> None:
     result = runner.invoke(app, ["import", "naver", str(sample("bizinfo.json"))])
     assert result.exit_code == 1
+    assert "error" in result.output.lower() and "naver" in result.output  # a clean message
+    assert "Traceback" not in result.output
 
 
 @pytest.fixture

@@ -1,14 +1,18 @@
-"""Saved portal answers served through ``httpx.MockTransport``, and a minimal fetcher over them."""
+"""Saved portal answers served through ``httpx.MockTransport``, a minimal fetcher over them, and
+collector settings built the way the service builds them."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 
-from paperwork.collectors.base import StructuralError, TransientError
+from paperwork.collectors.base import CollectorSettings, StructuralError, TransientError
+from paperwork.config import Settings
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "portals"
 
@@ -82,3 +86,15 @@ def portal_file() -> Callable[[str], bytes]:
 @pytest.fixture
 def portal_response() -> Callable[..., httpx.Response]:
     return respond
+
+
+@pytest.fixture
+def portal_settings() -> Callable[..., CollectorSettings]:
+    """``CollectorSettings`` from ``Settings``' own defaults (no environment, no keys), with
+    ``overrides``: what a source sees on a machine where only the given keys are set."""
+
+    def make(**overrides: Any) -> CollectorSettings:
+        defaults = CollectorSettings.from_settings(Settings.model_construct())
+        return dataclasses.replace(defaults, **overrides)
+
+    return make

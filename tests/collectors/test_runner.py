@@ -82,6 +82,7 @@ async def test_bizinfo_api_run_pages_and_records_counts(db: Database, keyed: Set
     assert result.status == "succeeded", result.error
     assert result.counts.fetched == 4
     assert result.counts.new + result.counts.rejected == 4
+    assert (result.counts.new, result.counts.rejected, result.counts.errors) == (4, 0, 0)
     stored = await the_run(db)
     assert (stored.status, stored.trigger, stored.fetched, stored.new) == (
         "succeeded", "cli", 4, result.counts.new,
@@ -188,10 +189,17 @@ async def test_html_fallback_is_polite_between_requests(db: Database, settings: 
 
     sleeps = Sleeps()
     result = await run(db, settings, "bizinfo", site, sleep=sleeps)
-    assert result.status in ("succeeded", "partial"), result.error
+    assert result.status == "succeeded", result.error
+    assert (result.counts.fetched, result.counts.new) == (4, 4)
     assert requested.count("/robots.txt") == 1
     page_requests = len(requested) - 1
     assert page_requests >= 5  # the list and a detail page per item
+    # robots.txt once, the one list page (4 rows < 15), then the 4 rows' detail pages
+    assert requested == [
+        "/robots.txt",
+        "/sii/siia/selectSIIA200View.do",
+        *["/sii/siia/selectSIIA200Detail.do"] * 4,
+    ]
     pauses = [wait for wait in sleeps.waits if wait > 0]
     assert len(pauses) >= page_requests - 2
     assert all(0 < wait <= 4 for wait in pauses)
@@ -226,6 +234,8 @@ async def test_mss_error_result_code_fails_the_run(db: Database, keyed: Settings
 async def test_mss_and_kstartup_api_runs(db: Database, keyed: Settings) -> None:
     mss = await run(db, keyed, "mss", lambda _r: saved("mss_list.xml"))
     assert mss.status in ("succeeded", "partial") and mss.counts.fetched > 0
+    assert mss.status == "succeeded"
+    assert (mss.counts.fetched, mss.counts.new, mss.counts.rejected) == (3, 3, 0)
 
     def kstartup(request: httpx.Request) -> httpx.Response:
         page = request.url.params.get("page", "1")
@@ -234,11 +244,16 @@ async def test_mss_and_kstartup_api_runs(db: Database, keyed: Settings) -> None:
     ks = await run(db, keyed, "kstartup", kstartup)
     assert ks.status in ("succeeded", "partial"), ks.error
     assert ks.counts.fetched > 0
+    # 4 recruiting items over the two pages (176120 is not recruiting); 178701 (no period, a
+    # short body) scores 6.5, below the threshold of 7.
+    assert ks.status == "succeeded"
+    assert (ks.counts.fetched, ks.counts.new, ks.counts.rejected) == (4, 3, 1)
 
 
 async def test_dry_run_writes_nothing(db: Database, keyed: Settings) -> None:
     result = await run(db, keyed, "bizinfo", bizinfo_api, dry_run=True)
     assert result.counts.fetched == 4 and result.counts.new > 0
+    assert result.counts.new == 4  # counted as if written, though nothing is
     assert await count(db, select(func.count()).select_from(SupportProgram)) == 0
     assert await count(db, select(func.count()).select_from(ScrapeRun)) == 0
 

@@ -1,4 +1,5 @@
-"""What every portal collector shares: the item shapes, the protocol, the error tree.
+"""What every portal shares: the item shapes, the settings, the ``Parser`` (pure) and
+``Source`` (fetches) protocols, and the error tree.
 
 Error tree (what the run does with each):
 
@@ -19,9 +20,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 import httpx
+
+from paperwork.vocabulary import PeriodKind
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from paperwork.config import Settings
 
 
 class CollectorError(Exception):
@@ -74,9 +82,6 @@ class RawItem:
     payload: dict[str, Any]
 
 
-PERIOD_KINDS = ("dated", "rolling", "until_budget", "tba", "unknown")
-
-
 @dataclass
 class NormalizedProgram:
     """A cleaned announcement, ready to be written to ``support_programs``."""
@@ -88,7 +93,7 @@ class NormalizedProgram:
     application_period: str | None = None  # "YYYY-MM-DD ~ YYYY-MM-DD" or the source's words
     apply_start: dt.date | None = None
     apply_end: dt.date | None = None
-    period_kind: str = "unknown"  # one of PERIOD_KINDS
+    period_kind: PeriodKind = PeriodKind.unknown
     application_status: str | None = None  # 접수예정 / 접수중 / 마감 / 상시
     support_field: str | None = None
     support_amount: str | None = None
@@ -104,20 +109,36 @@ class NormalizedProgram:
 
 @dataclass(frozen=True)
 class CollectorSettings:
-    """Where the portals are and the keys to reach them (built from ``Settings``)."""
+    """Where the portals are and the keys to reach them, as the collector layer sees them.
 
-    bizinfo_url: str = "https://www.bizinfo.go.kr"
-    bizinfo_api_key: str | None = None
-    kstartup_api_url: str = (
-        "https://apis.data.go.kr/B552735/kisedKstartupService01/getAnnouncementInformation01"
-    )
-    kstartup_url: str = "https://www.k-startup.go.kr"
-    mss_api_url: str = "https://apis.data.go.kr/1421000/mssBizService_v2/getbizList_v2"
-    data_go_kr_key: str | None = None
+    Built from ``Settings`` only (``from_settings``), so the defaults live in one place; the
+    keys are plain strings here and go no further than the request that carries them.
+    """
+
+    bizinfo_url: str
+    bizinfo_api_key: str | None
+    kstartup_api_url: str
+    kstartup_url: str
+    mss_api_url: str
+    data_go_kr_key: str | None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> CollectorSettings:
+        def secret(value: SecretStr | None) -> str | None:
+            return (value.get_secret_value() or None) if value is not None else None
+
+        return cls(
+            bizinfo_url=settings.bizinfo_url,
+            bizinfo_api_key=secret(settings.bizinfo_api_key),
+            kstartup_api_url=settings.kstartup_api_url,
+            kstartup_url=settings.kstartup_url,
+            mss_api_url=settings.mss_api_url,
+            data_go_kr_key=secret(settings.data_go_kr_key),
+        )
 
 
 class PortalFetcher(Protocol):
-    """The shared HTTP client (``collectors.http.PortalClient``) as collectors see it."""
+    """The shared HTTP client (``collectors.http_client.PortalClient``) as sources see it."""
 
     async def get(
         self, url: str, *, params: dict[str, str] | None = None, html: bool = False
@@ -126,20 +147,10 @@ class PortalFetcher(Protocol):
         ...
 
 
-class Collector(Protocol):
-    """One portal. Implementations live one per module in ``paperwork.collectors``."""
+class Parser(Protocol):
+    """One portal's pure half (``collectors.parsers``): no I/O, no key, picklable."""
 
     portal_id: ClassVar[str]
-
-    def __init__(self, fetcher: PortalFetcher, settings: CollectorSettings) -> None: ...
-
-    def check_configured(self) -> None:
-        """Raise ``NotConfigured`` when the portal cannot be collected with these settings."""
-        ...
-
-    def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
-        """Yield raw items, newest first, at most ``max_items``."""
-        ...
 
     def normalize(self, item: RawItem, *, today: dt.date) -> NormalizedProgram:
         """Clean one raw item; ``today`` is the Asia/Seoul date. Raises ``ItemError``."""
@@ -147,4 +158,15 @@ class Collector(Protocol):
 
     def parse_saved(self, body: bytes) -> list[RawItem]:
         """The items of a saved API answer (``paperwork import``); raises ``StructuralError``."""
+        ...
+
+
+class Source(Protocol):
+    """One portal's fetching half (``collectors.sources``): pages through the portal with a
+    ``PortalFetcher`` and yields what its parser reads."""
+
+    portal_id: ClassVar[str]
+
+    def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
+        """Yield raw items, newest first, at most ``max_items``."""
         ...

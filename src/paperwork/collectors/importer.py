@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from paperwork.collectors.base import RawItem
-from paperwork.collectors.pipeline import IngestCounts, Pipeline, Prepared
+from paperwork.collectors.base import CollectorSettings, Parser, RawItem
+from paperwork.collectors.pipeline import IngestCounts, Pipeline
+from paperwork.collectors.prepare import Prepared
 from paperwork.collectors.prepare_pool import prepared_batches
+from paperwork.collectors.registry import parser_for
 from paperwork.collectors.runner import (
     RunResult,
-    build_collector,
-    collector_settings,
     finish_run,
     load_config,
     record_counts,
@@ -21,6 +21,7 @@ from paperwork.collectors.runner import (
 from paperwork.config import Settings
 from paperwork.db import Database
 from paperwork.timeutil import today_in
+from paperwork.vocabulary import RunStatus, RunTrigger
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,9 @@ BATCH_SIZE = 500
 
 
 def parse_saved(portal_id: str, settings: Settings, body: bytes) -> list[RawItem]:
-    """The items of a saved answer; a file that is not one raises ``StructuralError``."""
-    return build_collector(portal_id, settings).parse_saved(body)
+    """The items of a saved answer; a file that is not one raises ``StructuralError``, a portal
+    id that is not one ``UnknownPortal``."""
+    return parser_for(portal_id, CollectorSettings.from_settings(settings)).parse_saved(body)
 
 
 async def ingest_items(
@@ -38,42 +40,42 @@ async def ingest_items(
     portal_id: str,
     items: Sequence[RawItem],
     *,
-    trigger: str = "import",
+    trigger: str = RunTrigger.import_,
     batch_size: int = BATCH_SIZE,
     on_progress: Callable[[IngestCounts], None] | None = None,
 ) -> RunResult:
     """Bulk ingest ``items`` as one recorded run (the bulk path imports and the benchmark use)."""
     config = await load_config(database, portal_id)
-    collector = build_collector(portal_id, settings)
+    parser = parser_for(portal_id, CollectorSettings.from_settings(settings))
     run_id = await start_run(database, portal_id, trigger)
     tz = settings.tz
     pipeline = Pipeline(
         database,
         portal_id=portal_id,
-        normalize=collector.normalize,
+        normalize=parser.normalize,
         quality_threshold=float(config.quality_threshold),
         today=lambda: today_in(tz),
         run_id=run_id,
     )
-    result = RunResult(portal_id, "running", run_id=run_id)
+    result = RunResult(portal_id, RunStatus.running, run_id=run_id)
     batches = [items[start : start + batch_size] for start in range(0, len(items), batch_size)]
     try:
-        async for prepared in _prepared(pipeline, settings, batches):
+        async for prepared in _prepared(pipeline, parser, batches):
             result.counts.add(await pipeline.save(prepared))
             await record_counts(database, run_id, result.counts)
             if on_progress is not None:
                 on_progress(result.counts)
     except Exception as exc:
         log.exception("import.failed portal=%s", portal_id)
-        result.status, result.error = "failed", f"{type(exc).__name__}: {exc}"
+        result.status, result.error = RunStatus.failed, f"{type(exc).__name__}: {exc}"
     else:
-        result.status = "partial" if result.counts.errors else "succeeded"
+        result.status = RunStatus.partial if result.counts.errors else RunStatus.succeeded
     await finish_run(database, result)
     return result
 
 
 async def _prepared(
-    pipeline: Pipeline, settings: Settings, batches: Sequence[Sequence[RawItem]]
+    pipeline: Pipeline, parser: Parser, batches: Sequence[Sequence[RawItem]]
 ) -> AsyncIterator[list[Prepared]]:
     """One batch is prepared here; more are prepared in the worker process, ahead of the
     writes (``prepare_pool``)."""
@@ -82,8 +84,7 @@ async def _prepared(
             yield pipeline.prepare(batch)
         return
     async for prepared in prepared_batches(
-        pipeline.portal_id,
-        collector_settings(settings),
+        parser,
         batches,
         today=pipeline.today(),
         threshold=pipeline.quality_threshold,

@@ -11,14 +11,16 @@ import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
-from typing import Any, Protocol
+from typing import Any
 
-from paperwork.collectors import store
-from paperwork.collectors.base import ItemError, NormalizedProgram, RawItem
-from paperwork.collectors.quality import VOLATILE_FIELDS, content_hash, quality_score
+from paperwork.collectors import repository
+from paperwork.collectors.base import NormalizedProgram, RawItem
+from paperwork.collectors.prepare import Normalizer, Prepared, prepare_all
+from paperwork.collectors.quality import VOLATILE_FIELDS
 from paperwork.db import Database, utcnow
 from paperwork.models import SupportProgram
 from paperwork.programs.dedupe import dedupe_key
+from paperwork.vocabulary import RawStatus
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +32,6 @@ CONTENT_FIELDS = tuple(
 )
 UNCHANGED = "unchanged"
 PROGRAM_FIELDS = (*CONTENT_FIELDS, *sorted(VOLATILE_FIELDS))
-
-
-class Normalizer(Protocol):
-    def __call__(self, item: RawItem, *, today: dt.date) -> NormalizedProgram: ...
 
 
 @dataclass
@@ -51,52 +49,6 @@ class IngestCounts:
 
     def as_dict(self) -> dict[str, int]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
-
-
-@dataclass
-class Prepared:
-    """An item and what normalising it gave, before anything is written."""
-
-    item: RawItem
-    program: NormalizedProgram | None = None
-    score: float | None = None
-    content_hash: str | None = None
-    status: str = "failed"
-    reason: str | None = None
-    raw_id: int = 0  # set once the raw row is written
-
-
-def prepare(item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: float) -> Prepared:
-    """Normalise, score and hash one item; pure (no database), so it can run in a worker
-    process. An item that cannot be normalised comes back ``failed`` with the reason."""
-    prepared = Prepared(item=item)
-    try:
-        program = normalize(item, today=today)
-        score = quality_score(program)
-        digest = content_hash(program)
-    except ItemError as exc:
-        prepared.reason = str(exc)
-        return prepared
-    except Exception as exc:  # a parser bug on one odd item: keep it, say what happened
-        log.exception("pipeline.normalize_failed portal=%s id=%s", item.portal_id, item.external_id)
-        prepared.reason = f"normalize failed: {type(exc).__name__}: {exc}"[:500]
-        return prepared
-    prepared.program = program
-    prepared.score = score.score
-    prepared.content_hash = digest
-    if score.score < threshold:
-        prepared.status = "rejected"
-        reasons = "; ".join(score.reasons) or "below threshold"
-        prepared.reason = f"quality {score.score} < {threshold}: {reasons}"
-    else:
-        prepared.status = "promoted"
-    return prepared
-
-
-def prepare_all(
-    items: Sequence[RawItem], normalize: Normalizer, *, today: dt.date, threshold: float
-) -> list[Prepared]:
-    return [prepare(item, normalize, today=today, threshold=threshold) for item in items]
 
 
 def _comparable(value: Any) -> str | None:
@@ -160,7 +112,7 @@ class Pipeline:
             return counts
         # 1. Raw first, committed on its own: whatever fails later, the item is kept.
         async with self.database.session_scope() as session:
-            raw_ids = await store.insert_raw(
+            raw_ids = await repository.insert_raw(
                 session,
                 [
                     {
@@ -171,8 +123,8 @@ class Pipeline:
                         "scraped_at": scraped_at,
                         "run_id": self.run_id,
                         # Promotion is recorded once the program is written (step 2).
-                        "status": None if p.status == "promoted" else p.status,
-                        "status_reason": None if p.status == "promoted" else p.reason,
+                        "status": None if p.status == RawStatus.promoted else p.status,
+                        "status_reason": None if p.status == RawStatus.promoted else p.reason,
                         "quality_score": p.score,
                         "content_hash": p.content_hash,
                     }
@@ -203,12 +155,12 @@ class Pipeline:
     async def _write(
         self, prepared: Sequence[Prepared], scraped_at: dt.datetime, counts: IngestCounts
     ) -> None:
-        promoted = [p for p in prepared if p.status == "promoted"]
-        counts.rejected += sum(p.status == "rejected" for p in prepared)
-        counts.errors += sum(p.status == "failed" for p in prepared)
+        promoted = [p for p in prepared if p.status == RawStatus.promoted]
+        counts.rejected += sum(p.status == RawStatus.rejected for p in prepared)
+        counts.errors += sum(p.status == RawStatus.failed for p in prepared)
         async with self.database.session_scope() as session:
-            await store.plan_for_current_size(session)
-            existing = await store.existing_programs(
+            await repository.plan_for_current_size(session)
+            existing = await repository.existing_programs(
                 session, self.portal_id, [p.item.external_id for p in promoted]
             )
             inserts: dict[str, dict[str, Any]] = {}
@@ -239,13 +191,13 @@ class Pipeline:
                     changes.extend(self._change_rows(current, p.program, scraped_at))
             if self.dry_run:
                 return
-            await store.insert_programs(session, list(inserts.values()))
-            await store.update_programs(session, updates)
-            await store.insert_changes(session, changes)
-            await store.mark_promoted(
+            await repository.insert_programs(session, list(inserts.values()))
+            await repository.update_programs(session, updates)
+            await repository.insert_changes(session, changes)
+            await repository.mark_promoted(
                 session, [p.raw_id for p in promoted if p.reason is None], reason=None
             )
-            await store.mark_promoted(
+            await repository.mark_promoted(
                 session, [p.raw_id for p in promoted if p.reason == UNCHANGED], reason=UNCHANGED
             )
 
@@ -307,6 +259,7 @@ class Pipeline:
             reason,
         )
         async with self.database.session_scope() as session:
-            await store.set_raw_outcomes(
-                session, [{"id": prepared.raw_id, "status": "failed", "status_reason": reason}]
+            await repository.set_raw_outcomes(
+                session,
+                [{"id": prepared.raw_id, "status": RawStatus.failed, "status_reason": reason}],
             )

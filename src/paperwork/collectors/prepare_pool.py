@@ -14,18 +14,15 @@ batches in front, so memory stays bounded whatever the file's size.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import datetime as dt
-import functools
 import multiprocessing
 from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from paperwork.collectors import collector_classes
-from paperwork.collectors.base import CollectorSettings, RawItem
-from paperwork.collectors.pipeline import Normalizer, Prepared, prepare_all
+from paperwork.collectors.base import Parser, RawItem
+from paperwork.collectors.prepare import Prepared, prepare_all
 
 # Batches prepared ahead of the one being written: enough that the worker never waits.
 AHEAD = 2
@@ -40,40 +37,27 @@ def _worker_pool() -> ProcessPoolExecutor:
     return _pool
 
 
-@functools.cache
-def _normalizer(portal_id: str, settings: CollectorSettings) -> Normalizer:
-    """One collector per portal for the worker's life, not one per batch (finding the
-    collector classes lists the package's modules)."""
-    return collector_classes()[portal_id](None, settings).normalize  # type: ignore[arg-type]
-
-
 def _prepare_batch(
-    portal_id: str,
-    settings: CollectorSettings,
-    items: Sequence[RawItem],
-    today: dt.date,
-    threshold: float,
+    parser: Parser, items: Sequence[RawItem], today: dt.date, threshold: float
 ) -> list[Prepared]:
-    """Runs in the worker: the same ``prepare_all`` a live run calls."""
-    return prepare_all(items, _normalizer(portal_id, settings), today=today, threshold=threshold)
+    """Runs in the worker: the same ``prepare_all`` a live run calls, with the run's parser
+    (pure and keyless: a few URLs travel with each batch, never a key)."""
+    return prepare_all(items, parser.normalize, today=today, threshold=threshold)
 
 
 async def prepared_batches(
-    portal_id: str,
-    settings: CollectorSettings,
+    parser: Parser,
     batches: Sequence[Sequence[RawItem]],
     *,
     today: dt.date,
     threshold: float,
 ) -> AsyncIterator[list[Prepared]]:
     """The batches, prepared in the worker, in order."""
-    # Normalising reads no key: the worker is never handed one.
-    keyless = dataclasses.replace(settings, bizinfo_api_key=None, data_go_kr_key=None)
     pool = _worker_pool()
     pending: deque[Future[list[Prepared]]] = deque()
     try:
         for batch in batches:
-            pending.append(pool.submit(_prepare_batch, portal_id, keyless, batch, today, threshold))
+            pending.append(pool.submit(_prepare_batch, parser, batch, today, threshold))
             if len(pending) > AHEAD:
                 yield await asyncio.wrap_future(pending.popleft())
         while pending:

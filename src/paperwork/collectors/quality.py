@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from paperwork.collectors.base import NormalizedProgram
+from paperwork.vocabulary import ROLLING_PERIOD_KINDS, PeriodKind
 
 RUBRIC: dict[str, float] = {
     "title": 2.0,
@@ -51,11 +52,11 @@ class QualityScore:
 def _period_points(program: NormalizedProgram) -> tuple[float, str | None]:
     if program.apply_start and program.apply_end:
         return 2.0, None
-    if program.period_kind in ("rolling", "until_budget"):
+    if program.period_kind in ROLLING_PERIOD_KINDS:
         return 2.0, None
     if program.apply_start or program.apply_end:
         return 1.5, "period has only one date"
-    if program.period_kind == "tba":
+    if program.period_kind == PeriodKind.tba:
         return 0.5, "period to be announced"
     return 0.0, "no parsed application period"
 

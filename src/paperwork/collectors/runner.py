@@ -1,4 +1,5 @@
-"""One collection run of one portal: config → collector → pipeline, recorded in ``scrape_runs``.
+"""One collection run of one portal: config → source → parser → pipeline, recorded in
+``scrape_runs``.
 
 A run ends as ``succeeded`` (every item handled), ``partial`` (some items failed alone),
 ``failed`` (the portal's answer broke: an operator must look), or ``cancelled`` (asked to stop).
@@ -13,20 +14,20 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from paperwork.collectors import collector_classes, store
+from paperwork.collectors import repository as ingest_repository
 from paperwork.collectors.base import (
-    Collector,
     CollectorError,
     CollectorSettings,
     NotConfigured,
     RawItem,
     UnknownPortal,
 )
-from paperwork.collectors.http import Politeness, PortalClient, build_http_client
+from paperwork.collectors.http_client import Politeness, PortalClient, build_http_client
 from paperwork.collectors.pipeline import IngestCounts, Pipeline
+from paperwork.collectors.registry import is_configured as portal_is_configured
+from paperwork.collectors.registry import parser_for, portal, source_for
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
-from paperwork.errors import NotFound
 from paperwork.models import ScrapingConfig
 from paperwork.portals import repository as portal_repository
 from paperwork.runs import repository as runs_repository
@@ -39,34 +40,16 @@ log = logging.getLogger(__name__)
 @dataclass
 class RunResult:
     portal_id: str
-    status: str  # succeeded / partial / failed / cancelled / skipped
+    status: RunStatus
     counts: IngestCounts = field(default_factory=IngestCounts)
     run_id: int | None = None
     error: str | None = None
 
 
-def collector_settings(settings: Settings) -> CollectorSettings:
-    def secret(value: object) -> str | None:
-        raw = value.get_secret_value() if value is not None else None  # type: ignore[attr-defined]
-        return raw or None
-
-    return CollectorSettings(
-        bizinfo_url=settings.bizinfo_url,
-        bizinfo_api_key=secret(settings.bizinfo_api_key),
-        kstartup_api_url=settings.kstartup_api_url,
-        kstartup_url=settings.kstartup_url,
-        mss_api_url=settings.mss_api_url,
-        data_go_kr_key=secret(settings.data_go_kr_key),
-    )
-
-
-def build_collector(
-    portal_id: str, settings: Settings, fetcher: PortalClient | None = None
-) -> Collector:
-    classes = collector_classes()
-    if portal_id not in classes:
-        raise NotFound(f"알 수 없는 포털입니다: {portal_id}")
-    return classes[portal_id](fetcher, collector_settings(settings))  # type: ignore[arg-type]
+def is_configured(portal_id: str, settings: Settings) -> bool:
+    """Whether the portal exists and can be collected with these settings (the scheduler
+    skips it otherwise)."""
+    return portal_is_configured(portal_id, CollectorSettings.from_settings(settings))
 
 
 async def load_config(database: Database, portal_id: str) -> ScrapingConfig:
@@ -82,7 +65,7 @@ async def remaining_today(database: Database, config: ScrapingConfig, settings: 
     """How many items the portal's ``daily_limit`` still allows today (Asia/Seoul)."""
     since = start_of_day_utc(today_in(settings.tz), settings.tz)
     async with database.session_scope() as session:
-        fetched = await store.fetched_since(session, config.portal_id, since)
+        fetched = await ingest_repository.fetched_since(session, config.portal_id, since)
     return max(0, config.daily_limit - fetched)
 
 
@@ -115,11 +98,12 @@ class PortalRun:
         self.on_progress = on_progress
         self.run_id = run_id  # a row the caller already created (the runs API answers with it)
         self.sleep = sleep  # politeness pauses and backoff; tests pass a recording fake
+        self.collector_settings = CollectorSettings.from_settings(settings)
 
     async def execute(self) -> RunResult:
         config = await load_config(self.database, self.portal_id)
         try:
-            build_collector(self.portal_id, self.settings).check_configured()
+            portal(self.portal_id).check_configured(self.collector_settings)
         except NotConfigured as exc:
             log.warning("scrape.skipped portal=%s reason=%s", self.portal_id, exc)
             return await self._skip(str(exc))
@@ -129,26 +113,27 @@ class PortalRun:
         limit = budget if self.max_items is None else min(budget, self.max_items)
         if self.run_id is None and not self.dry_run:
             self.run_id = await start_run(self.database, self.portal_id, self.trigger)
-        result = RunResult(self.portal_id, "running", run_id=self.run_id)
+        result = RunResult(self.portal_id, RunStatus.running, run_id=self.run_id)
         log.info("scrape.run.started portal=%s run=%s limit=%d", self.portal_id, self.run_id, limit)
         try:
             await self._collect(config, limit, result)
         except asyncio.CancelledError:
             # Cut while waiting on the portal (SIGTERM's grace ran out): close the run, then go.
-            result.status = "cancelled"
+            result.status = RunStatus.cancelled
             if not self.dry_run:
                 await finish_run(self.database, result)
             raise
         except CollectorError as exc:
-            result.status, result.error = "failed", str(exc)
+            result.status, result.error = RunStatus.failed, str(exc)
         except Exception as exc:  # a bug must still end the run as failed, with a reason
             log.exception("scrape.run.crashed portal=%s", self.portal_id)
-            result.status, result.error = "failed", f"internal error: {type(exc).__name__}: {exc}"
+            result.status = RunStatus.failed
+            result.error = f"internal error: {type(exc).__name__}: {exc}"
         else:
             if self.stop.is_set():
-                result.status = "cancelled"
+                result.status = RunStatus.cancelled
             else:
-                result.status = "partial" if result.counts.errors else "succeeded"
+                result.status = RunStatus.partial if result.counts.errors else RunStatus.succeeded
         if not self.dry_run:
             await finish_run(self.database, result)
         log.info(
@@ -163,10 +148,10 @@ class PortalRun:
 
     async def _skip(self, reason: str) -> RunResult:
         if self.run_id is not None:  # the caller promised a run: close it, say why
-            result = RunResult(self.portal_id, "skipped", run_id=self.run_id, error=reason)
+            result = RunResult(self.portal_id, RunStatus.skipped, run_id=self.run_id, error=reason)
             await finish_run(self.database, result)
             return result
-        return RunResult(self.portal_id, "skipped", error=reason)
+        return RunResult(self.portal_id, RunStatus.skipped, error=reason)
 
     async def _collect(self, config: ScrapingConfig, limit: int, result: RunResult) -> None:
         politeness = Politeness(
@@ -179,17 +164,20 @@ class PortalRun:
         tz = self.settings.tz
         async with build_http_client(timeout=politeness.timeout, transport=self.transport) as http:
             fetcher = PortalClient(http, politeness, sleep=self.sleep)
-            collector = build_collector(self.portal_id, self.settings, fetcher)
+            # Built once for the run: the source pages through the portal, the parser (pure)
+            # normalises what it yields.
+            source = source_for(self.portal_id, fetcher, self.collector_settings)
+            parser = parser_for(self.portal_id, self.collector_settings)
             pipeline = Pipeline(
                 self.database,
                 portal_id=self.portal_id,
-                normalize=collector.normalize,
+                normalize=parser.normalize,
                 quality_threshold=float(config.quality_threshold),
                 today=lambda: today_in(tz),
                 run_id=self.run_id,
                 dry_run=self.dry_run,
             )
-            async for item in collector.fetch(max_items=limit):
+            async for item in source.fetch(max_items=limit):
                 await self._ingest(pipeline, item, result)
                 if self.stop.is_set():
                     break

@@ -20,8 +20,7 @@ from typing import Any
 
 import httpx
 
-from paperwork.collectors.base import NotConfigured, UnknownPortal
-from paperwork.collectors.runner import PortalRun, RunResult, build_collector, start_run
+from paperwork.collectors.runner import PortalRun, RunResult, is_configured, start_run
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
 from paperwork.errors import Conflict, NotFound
@@ -137,11 +136,7 @@ class Scheduler:
         self.degraded = degraded
 
     def _configured(self, portal_id: str) -> bool:
-        try:
-            build_collector(portal_id, self.settings).check_configured()
-        except (NotConfigured, UnknownPortal, NotFound):  # NotFound: build_collector before the
-            return False  # collection errors had their own UnknownPortal
-        return True
+        return is_configured(portal_id, self.settings)
 
     # -- runs -------------------------------------------------------------------------------
 

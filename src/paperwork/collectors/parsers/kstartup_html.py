@@ -1,4 +1,5 @@
 """K-Startup's public HTML pages (the fallback without a data.go.kr key), as API-shaped payloads.
+Pure: page bytes or text in; ``sources.kstartup`` fetches them.
 
 Attachments (``/afile/fileDownload/<KEY>``) are recorded as links and never downloaded:
 robots.txt disallows ``/afile*/``.
@@ -11,9 +12,9 @@ from typing import Any
 
 from bs4 import Tag
 
-from paperwork.collectors._parsing import as_text, href_of, soup_of, tag_text, to_int
 from paperwork.collectors.base import ItemError
-from paperwork.collectors.normalize import absolute_url
+from paperwork.collectors.normalize.links import absolute_url
+from paperwork.collectors.parsers.common import as_text, href_of, soup_of, tag_text, to_int
 
 LIST_PATH = "/web/contents/bizpbanc-ongoing.do"
 PAGE_ROWS = 15

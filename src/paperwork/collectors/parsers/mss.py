@@ -1,53 +1,35 @@
-"""중소벤처기업부 사업공고: the data.go.kr XML API (no HTML fallback, so a key is required).
-
-A development key allows 100 calls a day; 100 rows a page keeps a full run to a few calls.
-XML is parsed with defusedxml: the answer comes from the network.
+"""중소벤처기업부 사업공고, pure: its data.go.kr XML answer (``getbizList_v2``) and one item of it
+as a ``NormalizedProgram``. XML is parsed with defusedxml: the answer comes from the network.
+Fetching is ``sources.mss``' job.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator, AsyncIterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from paperwork.collectors import register
-from paperwork.collectors._parsing import (
-    Page,
-    as_text,
-    capped,
-    check_status,
-    data_go_kr_error,
-    to_int,
-)
 from paperwork.collectors.base import (
     CollectorSettings,
     ItemError,
     NormalizedProgram,
-    NotConfigured,
-    PortalFetcher,
     RawItem,
     StructuralError,
 )
-from paperwork.collectors.normalize import (
-    absolute_url,
-    announcement_fields,
-    clean_multiline,
-    clean_text,
-    dedupe_attachments,
-    period_fields,
-    period_from_fields,
-    regions_in,
-)
+from paperwork.collectors.normalize.fields import announcement_fields, period_fields
+from paperwork.collectors.normalize.links import absolute_url, dedupe_attachments
+from paperwork.collectors.normalize.periods import period_from_fields
+from paperwork.collectors.normalize.regions import regions_in
+from paperwork.collectors.normalize.text import clean_multiline, clean_text
+from paperwork.collectors.parsers.common import Page, as_text, data_go_kr_error, to_int
 
 PORTAL_ID = "mss"
 AGENCY = "중소벤처기업부"
 SITE_URL = "https://www.mss.go.kr"
-NUM_OF_ROWS = 100
-MAX_PAGES = 50
 REPEATED = ("fileName", "fileUrl")  # one element for one file, repeated for several
 
 
@@ -132,43 +114,15 @@ def normalize_item(item: RawItem, *, today: dt.date) -> NormalizedProgram:
     )
 
 
-@register
-class MssCollector:
+@dataclass(frozen=True)
+class MssParser:
+    """mss' ``Parser``: its links point at www.mss.go.kr whatever the API's URL: nothing bound."""
+
     portal_id: ClassVar[str] = PORTAL_ID
 
-    def __init__(self, fetcher: PortalFetcher, settings: CollectorSettings) -> None:
-        self._fetcher = fetcher
-        self._settings = settings
-
-    def check_configured(self) -> None:
-        if not self._settings.data_go_kr_key:
-            raise NotConfigured(
-                "mss needs a data.go.kr service key (it has no public HTML list): "
-                "set PAPERWORK_DATA_GO_KR_KEY"
-            )
-
-    def fetch(self, *, max_items: int | None = None) -> AsyncIterator[RawItem]:
-        self.check_configured()
-        return capped(self._pages(), max_items)
-
-    async def _pages(self) -> AsyncGenerator[RawItem, None]:
-        seen: set[str] = set()
-        for page_no in range(1, MAX_PAGES + 1):
-            params = {
-                "serviceKey": self._settings.data_go_kr_key or "",
-                "pageNo": str(page_no),
-                "numOfRows": str(NUM_OF_ROWS),
-            }
-            response = await self._fetcher.get(self._settings.mss_api_url, params=params)
-            check_status(response, portal=PORTAL_ID)
-            page = parse_api_response(response.content)
-            for item in page.items:
-                if item.external_id and item.external_id in seen:
-                    continue
-                seen.add(item.external_id)
-                yield item
-            if not page.items or (page.total is not None and page_no * NUM_OF_ROWS >= page.total):
-                return
+    @classmethod
+    def from_settings(cls, settings: CollectorSettings) -> MssParser:
+        return cls()
 
     def normalize(self, item: RawItem, *, today: dt.date) -> NormalizedProgram:
         return normalize_item(item, today=today)

@@ -1,18 +1,16 @@
-"""Parsing helpers the portal modules share (a leading underscore: not a collector module)."""
+"""The small readers every portal parser uses: JSON (and data.go.kr's gateway error envelope),
+HTML soup, numbers, and the ``Page`` a parser returns. Pure: no I/O, no HTTP client."""
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any
 
-import httpx
 from bs4 import BeautifulSoup, Tag
 
-from paperwork.collectors.base import RawItem, StructuralError, TransientError
+from paperwork.collectors.base import RawItem, StructuralError
 
 
 @dataclass
@@ -79,28 +77,3 @@ def tag_text(tag: Tag | None) -> str:
 def href_of(tag: Tag) -> str:
     value = tag.get("href")
     return value if isinstance(value, str) else ""
-
-
-def check_status(response: httpx.Response, *, portal: str) -> None:
-    """The shared client already raises on bad statuses; this guards simpler fetchers."""
-    if response.status_code >= 500 or response.status_code == 429:
-        raise TransientError(f"{portal}: HTTP {response.status_code} from {response.url}")
-    if response.status_code >= 400:
-        raise StructuralError(f"{portal}: HTTP {response.status_code} from {response.url}")
-
-
-async def capped(
-    source: AsyncGenerator[RawItem, None], max_items: int | None
-) -> AsyncIterator[RawItem]:
-    """At most ``max_items`` of ``source``; the source is closed (no further page is fetched)
-    as soon as the cap is reached."""
-    if max_items is not None and max_items <= 0:
-        await source.aclose()
-        return
-    count = 0
-    async with aclosing(source) as items:
-        async for item in items:
-            yield item
-            count += 1
-            if max_items is not None and count >= max_items:
-                return

@@ -1,7 +1,8 @@
-"""bizinfo's public HTML pages (the fallback without an API key), parsed into API-shaped payloads.
+"""bizinfo's public HTML pages (the fallback without an API key), parsed into API-shaped
+payloads. Pure: page bytes or text in; ``sources.bizinfo`` fetches them.
 
 The list and detail pages are mapped onto the Open API's field names, so one ``normalize_item``
-serves both sources. Attachments are recorded as links, never fetched (robots.txt).
+serves both. Attachments are recorded as links, never fetched (robots.txt).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from typing import Any
 
 from bs4 import Tag
 
-from paperwork.collectors._parsing import href_of, soup_of, tag_text
 from paperwork.collectors.base import ItemError
-from paperwork.collectors.normalize import absolute_url
+from paperwork.collectors.normalize.links import absolute_url
+from paperwork.collectors.parsers.common import href_of, soup_of, tag_text
 
 LIST_PATH = "/sii/siia/selectSIIA200View.do"
 DETAIL_PATH = "/sii/siia/selectSIIA200Detail.do"

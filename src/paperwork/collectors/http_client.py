@@ -1,4 +1,5 @@
-"""The one HTTP client every collector uses: politeness delay, retries, robots.txt.
+"""The one HTTP client every source uses: politeness delay, retries with backoff, and the
+robots.txt check of web pages (the rules themselves are ``robots``').
 
 ``PortalClient.get`` turns the network's failures into the collector error tree of
 ``collectors.base``:
@@ -21,13 +22,14 @@ import random
 import re
 import time
 import urllib.parse
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from importlib import metadata
 
 import httpx
 
 from paperwork.collectors.base import RetriesExhausted, RobotsDisallowed, StructuralError
+from paperwork.collectors.robots import RobotsRules
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +126,7 @@ class PortalClient:
         self._rng = rng or random.Random()
         self._last_start: dict[str, float] = {}
         self._pace_locks: dict[str, asyncio.Lock] = {}
-        self._robots: dict[str, _RobotsRules] = {}
+        self._robots: dict[str, RobotsRules] = {}
         self._robots_locks: dict[str, asyncio.Lock] = {}
         self._requests_made = 0
         self._total_slept = 0.0
@@ -241,7 +243,7 @@ class PortalClient:
             log.info("http.robots.disallowed", extra={"url": safe_url(url)})
             raise RobotsDisallowed(f"robots.txt of {origin} disallows {safe_url(url)}")
 
-    async def _fetch_robots(self, origin: str) -> _RobotsRules:
+    async def _fetch_robots(self, origin: str) -> RobotsRules:
         robots_url = f"{origin}/robots.txt"
         try:
             response = await self._send(httpx.URL(robots_url), None)
@@ -251,77 +253,14 @@ class PortalClient:
             log.warning(
                 "http.robots.unavailable", extra={"url": robots_url, "problem": type(exc).__name__}
             )
-            return _RobotsRules.allow_all()
+            return RobotsRules.allow_all()
         status = response.status_code
         if status >= 500:
             log.warning("http.robots.unavailable", extra={"url": robots_url, "problem": status})
-            return _RobotsRules.allow_all()
+            return RobotsRules.allow_all()
         if status >= 400:  # RFC 9309 §2.3.1.3: no robots.txt (404, also 401/403) = no rules
-            return _RobotsRules.allow_all()
-        return _RobotsRules.parse(response.text.splitlines(), PRODUCT_TOKEN)
-
-
-class _RobotsRules:
-    """The robots.txt rules that apply to one user agent, matched as RFC 9309 says.
-
-    Not ``urllib.robotparser``: it knows neither the ``*`` and ``$`` wildcards (K-Startup's
-    robots.txt disallows ``/afile*/``) nor the longest-match precedence of RFC 9309.
-    """
-
-    def __init__(self, rules: list[tuple[str, bool]]) -> None:
-        # (pattern, allowed): the longest matching pattern wins, Allow on a tie.
-        self._rules = sorted(rules, key=lambda r: (-len(r[0]), not r[1]))
-        self._compiled = [(_pattern_regex(p), allowed) for p, allowed in self._rules]
-
-    @classmethod
-    def allow_all(cls) -> _RobotsRules:
-        return cls([])
-
-    @classmethod
-    def parse(cls, lines: Iterable[str], product_token: str) -> _RobotsRules:
-        token = product_token.lower()
-        ours: list[tuple[str, bool]] = []
-        anyone: list[tuple[str, bool]] = []
-        found_ours = False
-        agents: list[str] = []
-        in_rules = False  # a user-agent line after rules starts a new group
-        for raw in lines:
-            line = raw.split("#", 1)[0].strip()
-            key, sep, value = line.partition(":")
-            if not sep:
-                continue
-            key, value = key.strip().lower(), value.strip()
-            if key == "user-agent":
-                if in_rules:
-                    agents, in_rules = [], False
-                agents.append(value.split("/", 1)[0].strip().lower())
-            elif key in ("allow", "disallow") and agents:
-                in_rules = True
-                if not value:  # "Disallow:" with nothing means no restriction
-                    continue
-                rule = (urllib.parse.unquote(value), key == "allow")
-                if token in agents:
-                    found_ours = True
-                    ours.append(rule)
-                if "*" in agents:
-                    anyone.append(rule)
-        # Groups naming us replace the "*" groups entirely (RFC 9309 §2.2.1).
-        return cls(ours if found_ours else anyone)
-
-    def allows(self, path: str) -> bool:
-        path = urllib.parse.unquote(path)
-        if path.split("?", 1)[0] == "/robots.txt":
-            return True
-        for regex, allowed in self._compiled:
-            if regex.match(path):
-                return allowed
-        return True
-
-
-def _pattern_regex(pattern: str) -> re.Pattern[str]:
-    anchored = pattern.endswith("$")
-    body = ".*".join(re.escape(part) for part in pattern.rstrip("$").split("*"))
-    return re.compile(body + (r"\Z" if anchored else ""), re.DOTALL)
+            return RobotsRules.allow_all()
+        return RobotsRules.parse(response.text.splitlines(), PRODUCT_TOKEN)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

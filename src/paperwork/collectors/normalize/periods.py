@@ -14,13 +14,19 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from paperwork.vocabulary import ROLLING_PERIOD_KINDS, PeriodKind
+
 STATUS_UPCOMING = "접수예정"
 STATUS_OPEN = "접수중"
 STATUS_CLOSED = "마감"
 STATUS_ROLLING = "상시"
 
 # Words shown for a kind when the source gave a start date but no end.
-_KIND_WORDS = {"until_budget": "예산 소진시까지", "rolling": "상시", "tba": "추후 공지"}
+_KIND_WORDS = {
+    PeriodKind.until_budget: "예산 소진시까지",
+    PeriodKind.rolling: "상시",
+    PeriodKind.tba: "추후 공지",
+}
 
 _DATE = re.compile(
     r"(?<!\d)(?:"
@@ -39,11 +45,11 @@ _TILDES = str.maketrans({"∼": "~", "～": "~", "〜": "~", "〰": "~", "–": 
 
 @dataclass(frozen=True)
 class Period:
-    """A parsed period. ``kind`` is one of ``base.PERIOD_KINDS``; ``text`` is the source's words."""
+    """A parsed period; ``text`` is the source's words."""
 
     start: dt.date | None
     end: dt.date | None
-    kind: str
+    kind: PeriodKind
     text: str
 
 
@@ -81,16 +87,16 @@ def parse_date(text: str | None) -> dt.date | None:
     return None
 
 
-def _kind_from_words(text: str) -> str:
+def _kind_from_words(text: str) -> PeriodKind:
     squashed = text.replace(" ", "")
     # "상시 접수(예산 소진 시 마감)" is open until the money runs out: the budget wins.
     if "소진" in squashed:
-        return "until_budget"
+        return PeriodKind.until_budget
     if "상시" in squashed or "수시" in squashed:
-        return "rolling"
+        return PeriodKind.rolling
     if re.search(r"추후(공지|공고|안내|확정|결정)|미정|별도(공지|공고|안내)", squashed):
-        return "tba"
-    return "unknown"
+        return PeriodKind.tba
+    return PeriodKind.unknown
 
 
 def parse_period(text: str | None) -> Period:
@@ -108,7 +114,7 @@ def parse_period(text: str | None) -> Period:
             found.append((match, date))
     words_kind = _kind_from_words(cleaned)
     if len(found) >= 2:
-        return Period(found[0][1], found[-1][1], "dated", cleaned)
+        return Period(found[0][1], found[-1][1], PeriodKind.dated, cleaned)
     if len(found) == 1:
         match, date = found[0]
         before = cleaned[: match.start()].rstrip()
@@ -118,9 +124,9 @@ def parse_period(text: str | None) -> Period:
             after = after[trailer.end() :]
         if not before.endswith(("~", "-")) and after.startswith(("~", "-", "부터")):
             # "2026-03-01 ~ 예산 소진시까지": a start, and the words say how it ends.
-            kind = words_kind if words_kind in _KIND_WORDS else "dated"
+            kind = words_kind if words_kind in _KIND_WORDS else PeriodKind.dated
             return Period(date, None, kind, cleaned)
-        return Period(None, date, "dated", cleaned)
+        return Period(None, date, PeriodKind.dated, cleaned)
     return Period(None, None, words_kind, cleaned)
 
 
@@ -128,7 +134,7 @@ def period_from_fields(start: str | None, end: str | None) -> Period:
     """Two separate date fields (kstartup ``yyyyMMdd``, mss ``YYYY-MM-DD``); either may be empty."""
     start_date, end_date = parse_date(start), parse_date(end)
     words = " ~ ".join(part for part in (_clean(start), _clean(end)) if part)
-    kind = "dated" if start_date or end_date else _kind_from_words(words)
+    kind = PeriodKind.dated if start_date or end_date else _kind_from_words(words)
     return Period(start_date, end_date, kind, words)
 
 
@@ -148,9 +154,9 @@ def application_status(period: Period, today: dt.date) -> str | None:
     """접수예정 / 접수중 / 마감 / 상시, or None when the source does not say (tba, unknown)."""
     if period.start and today < period.start:
         return STATUS_UPCOMING
-    if period.kind in ("rolling", "until_budget"):
+    if period.kind in ROLLING_PERIOD_KINDS:
         return STATUS_ROLLING
-    if period.kind != "dated":
+    if period.kind != PeriodKind.dated:
         return None
     if period.end and today > period.end:
         return STATUS_CLOSED

@@ -1,21 +1,15 @@
+"""mss' pure parser on saved XML answers: items and total, repeated file elements, the
+gateway's and the API's errors, entity expansion refused, and one item normalised."""
+
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
-import httpx
 import pytest
 
-from paperwork.collectors import collector_classes
-from paperwork.collectors.base import (
-    CollectorSettings,
-    ItemError,
-    NotConfigured,
-    RawItem,
-    StructuralError,
-)
-from paperwork.collectors.mss import MssCollector, normalize_item, parse_api_response
+from paperwork.collectors.base import ItemError, RawItem, StructuralError
+from paperwork.collectors.parsers.mss import normalize_item, parse_api_response
 
 TODAY = dt.date(2026, 11, 26)
 FileLoader = Callable[[str], bytes]
@@ -99,59 +93,3 @@ def test_entity_expansion_is_refused() -> None:
     )
     with pytest.raises(StructuralError):
         parse_api_response(bomb)
-
-
-def test_without_key_it_is_not_configured() -> None:
-    collector = MssCollector(_no_network(), CollectorSettings())
-    with pytest.raises(NotConfigured, match="PAPERWORK_DATA_GO_KR_KEY"):
-        collector.check_configured()
-
-
-async def test_fetch_without_key_makes_no_request() -> None:
-    collector = MssCollector(_no_network(), CollectorSettings())
-    with pytest.raises(NotConfigured):
-        [item async for item in collector.fetch()]
-
-
-async def test_fetch_pages_until_total(
-    make_fetcher: Callable[..., Any], portal_file: FileLoader
-) -> None:
-    # the saved page, claiming 250 items: pages 1..3, the repeated items yielded once
-    body = portal_file("mss_list.xml").replace(
-        b"<totalCount>3</totalCount>", b"<totalCount>250</totalCount>"
-    )
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert request.url.params["serviceKey"] == "TEST-KEY"
-        assert request.url.params["numOfRows"] == "100"
-        return httpx.Response(200, content=body)
-
-    fetcher = make_fetcher(handler)
-    collector = MssCollector(fetcher, CollectorSettings(data_go_kr_key="TEST-KEY"))
-    found = [item async for item in collector.fetch()]
-    assert [i.external_id for i in found] == ["1052874", "1052790", "1052611"]
-    assert [url.params["pageNo"] for url, _ in fetcher.calls] == ["1", "2", "3"]
-
-
-async def test_fetch_error_code_fails_the_run(
-    make_fetcher: Callable[..., Any], portal_response: Callable[..., httpx.Response]
-) -> None:
-    fetcher = make_fetcher(lambda request: portal_response("mss_error.xml"))
-    collector = MssCollector(fetcher, CollectorSettings(data_go_kr_key="TEST-KEY"))
-    with pytest.raises(StructuralError, match="LIMITED_NUMBER"):
-        [item async for item in collector.fetch(max_items=5)]
-
-
-def test_registry_finds_the_collector() -> None:
-    assert collector_classes()["mss"] is MssCollector
-
-
-class _NoNetwork:
-    async def get(
-        self, url: str, *, params: dict[str, str] | None = None, html: bool = False
-    ) -> httpx.Response:
-        raise AssertionError(f"no request expected, got {url}")
-
-
-def _no_network() -> _NoNetwork:
-    return _NoNetwork()

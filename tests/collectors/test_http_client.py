@@ -1,4 +1,5 @@
-"""The shared collector HTTP client, driven through httpx.MockTransport and a fake clock."""
+"""The shared portal HTTP client, driven through httpx.MockTransport and a fake clock: retries,
+backoff, politeness, fetching robots.txt, keys kept out of messages."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from paperwork.collectors.base import (
     RobotsDisallowed,
     StructuralError,
 )
-from paperwork.collectors.http import Politeness, PortalClient, build_http_client
+from paperwork.collectors.http_client import Politeness, PortalClient, build_http_client
 
 SECRET = "SECRET-KEY-123"
 API = "https://apis.example.kr/api/list"
@@ -284,7 +285,7 @@ async def test_missing_robots_allows_everything(status: int) -> None:
 
 
 async def test_failing_robots_allows_but_is_logged(caplog: pytest.LogCaptureFixture) -> None:
-    caplog.set_level(logging.WARNING, logger="paperwork.collectors.http")
+    caplog.set_level(logging.WARNING, logger="paperwork.collectors.http_client")
     client = make_client(robots_site(httpx.Response(503), []), FakeTime())
 
     response = await client.get(f"{SITE}/anything", html=True)
@@ -312,7 +313,7 @@ async def test_user_agent_is_sent() -> None:
 async def test_query_strings_never_reach_messages_or_logs(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG, logger="paperwork.collectors.http")
+    caplog.set_level(logging.DEBUG, logger="paperwork.collectors.http_client")
 
     def handler(request: httpx.Request) -> httpx.Response:
         # Some transport errors quote the whole URL; the client must blank the key out.

@@ -1,5 +1,6 @@
-"""The pipeline's SQL: raw rows, programs and their changes, in batches (one statement per
-step, not one per item), on SQLite and PostgreSQL alike."""
+"""The ingest repository: every SQL statement of the pipeline (raw rows, programs and their
+changes) and its SQLite/PostgreSQL branches, in batches (one statement per step, not one per
+item)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.db import json_dumps
 from paperwork.models import ProgramChange, RawScrapedData, ScrapeRun, SupportProgram
+from paperwork.vocabulary import RawStatus, RunTrigger
 
 RAW_TABLE = cast(Table, RawScrapedData.__table__)
 PROGRAMS_TABLE = cast(Table, SupportProgram.__table__)
@@ -91,7 +93,7 @@ async def mark_promoted(
         await session.execute(
             update(RawScrapedData)
             .where(RawScrapedData.id.in_(list(raw_ids)))
-            .values(status="promoted", status_reason=reason)
+            .values(status=RawStatus.promoted, status_reason=reason)
         )
 
 
@@ -141,7 +143,7 @@ async def fetched_since(session: AsyncSession, portal_id: str, since: dt.datetim
         select(func.coalesce(func.sum(ScrapeRun.fetched), 0)).where(
             ScrapeRun.portal_id == portal_id,
             ScrapeRun.started_at >= since,
-            ScrapeRun.trigger != "import",
+            ScrapeRun.trigger != RunTrigger.import_,
         )
     )
     return int(total or 0)
