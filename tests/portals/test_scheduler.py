@@ -14,7 +14,7 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select, update
 
-from apptest import serve
+from apptest import Clock, serve
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
 from paperwork.models import PortalState, ScrapeRun, ScrapingConfig, SupportProgram
@@ -173,8 +173,13 @@ async def test_shutdown_mid_run_cancels_it_with_its_counts(db: Database, keyed: 
     assert state is not None and state.lease_owner is None
 
 
-async def test_three_failures_back_off_and_show_as_degraded(db: Database, keyed: Settings) -> None:
-    worker = scheduler(db, keyed, lambda _r: httpx.Response(200, json={"reqErr": "인증키 오류"}))
+async def test_three_failures_back_off_and_show_as_degraded(
+    db: Database, keyed: Settings, clock: Clock
+) -> None:
+    # The scheduler and the app stand at the test clock (noon in Seoul): "errors today" must
+    # not depend on the hour the suite runs at.
+    refused = lambda _r: httpx.Response(200, json={"reqErr": "인증키 오류"})  # noqa: E731
+    worker = scheduler(db, keyed, refused, clock=lambda: clock.now)
     for _ in range(3):
         assert await worker.tick() == ["bizinfo"]
         await worker.wait_idle()
@@ -183,7 +188,7 @@ async def test_three_failures_back_off_and_show_as_degraded(db: Database, keyed:
     # The fourth slot is not due after 1 h any more: the interval doubled to 2 h.
     assert await worker.tick() == []
     assert worker.status()["degraded_portals"] == ["bizinfo"]
-    async for api in serve(keyed):
+    async for api in serve(keyed, clock):
         health = (await api.get("/health")).json()
         assert health["status"] == "degraded"
         assert health["checks"]["scheduler"]["degraded_portals"] == ["bizinfo"]

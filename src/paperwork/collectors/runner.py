@@ -8,6 +8,7 @@ A run ends as ``succeeded`` (every item handled), ``partial`` (some items failed
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -198,10 +199,13 @@ class PortalRun:
             self.on_progress(result.counts)
 
 
-async def start_run(database: Database, portal_id: str, trigger: str) -> int:
+async def start_run(
+    database: Database, portal_id: str, trigger: str, *, now: dt.datetime | None = None
+) -> int:
+    """A ``running`` row, started ``now`` (the scheduler's clock; the real time by default)."""
     async with database.session_scope() as session:
         return await runs_repository.start_run(
-            session, portal_id=portal_id, trigger=trigger, now=utcnow()
+            session, portal_id=portal_id, trigger=trigger, now=now or utcnow()
         )
 
 

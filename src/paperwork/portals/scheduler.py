@@ -167,7 +167,7 @@ class Scheduler:
             # Another process ran it between our look and our claim: this slot is done.
             await self._release(portal_id)
             return None
-        run_id = await start_run(self.database, portal_id, trigger)
+        run_id = await start_run(self.database, portal_id, trigger, now=now)
         active = _ActiveRun(portal_id, run_id, trigger, task=None)  # type: ignore[arg-type]
         active.task = asyncio.create_task(self._run(active), name=f"run-{portal_id}-{run_id}")
         self.active[portal_id] = active
