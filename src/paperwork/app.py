@@ -26,8 +26,7 @@ from paperwork.ops.telemetry import Telemetry
 from paperwork.portals import router as portals_router
 from paperwork.portals import runs_router
 from paperwork.portals.scheduler import Scheduler
-from paperwork.programs import api_router, daily_router
-from paperwork.programs import router as programs_router
+from paperwork.programs import seed_router, v1_router, v1_stats_router
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +90,8 @@ def create_app(
     app.state.settings = settings
     app.state.telemetry = Telemetry()
     install_error_handlers(app)
-    routers = (health, metrics, env_config, programs_router, api_router, portals_router)
-    for module in (*routers, runs_router, admin, daily_router, dashboard_router):
+    routers = (health, metrics, env_config, seed_router, v1_router, portals_router)
+    for module in (*routers, runs_router, admin, v1_stats_router, dashboard_router):
         app.include_router(module.router)
 
     if settings.cors_origins:
