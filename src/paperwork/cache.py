@@ -58,9 +58,16 @@ class CachedData:
 
 
 class AnswerCache:
-    def __init__(self, database: Database, *, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        max_entries: int = MAX_ENTRIES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.database = database
         self.max_entries = max_entries
+        self._clock = clock  # seconds, for max_age; tests pass their own
         self._entries: OrderedDict[str, CachedData] = OrderedDict()
         self._inflight: dict[tuple[str, int], asyncio.Future[CachedData]] = {}
         self._version_query = select(DataVersion.version).where(DataVersion.id == 1)
@@ -86,7 +93,7 @@ class AnswerCache:
         if (
             entry is not None
             and entry.version == version
-            and (max_age is None or time.monotonic() - entry.stored_at < max_age)
+            and (max_age is None or self._clock() - entry.stored_at < max_age)
         ):
             self._entries.move_to_end(key)
             return entry
@@ -117,7 +124,7 @@ class AnswerCache:
             data = data.model_dump(by_alias=True)
         body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-        entry = CachedData(body, etag, version, time.monotonic())
+        entry = CachedData(body, etag, version, self._clock())
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
