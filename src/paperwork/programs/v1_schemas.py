@@ -92,5 +92,5 @@ class ProgramFilters:
     dedupe: bool = False
 
     def cache_key(self) -> str:
-        """A stable text of every filter, for the exports' ETags."""
+        """A stable text of every filter: the cache layer's keys and the exports' ETags."""
         return repr(sorted(asdict(self).items()))

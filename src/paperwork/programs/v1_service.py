@@ -80,16 +80,17 @@ async def page_items(
     limit: int,
     offset: int,
     today: dt.date,
-) -> list[ProgramRead]:
-    """One page of the matches, in ``sort`` order."""
+) -> list[dict[str, Any]]:
+    """One page of the matches, in ``sort`` order, as ``ProgramRead`` fields: ``program_page``
+    validates them with the page in one pass (a search's first answer is on the hot path)."""
     check_sort(sort, filters)
     found = await v1_repository.rows(
         session, filters, today=today, order=sort, limit=limit, offset=offset
     )
-    return [program_item(row, today) for row in found]
+    return [program_fields(row, today) for row in found]
 
 
-def total_known_from(items: Sequence[ProgramRead], *, limit: int, offset: int) -> int | None:
+def total_known_from(items: Sequence[object], *, limit: int, offset: int) -> int | None:
     """A short first page already knows its total (no count needed); any other does not."""
     return len(items) if offset == 0 and len(items) < limit else None
 
@@ -99,8 +100,12 @@ async def count_matches(session: AsyncSession, filters: ProgramFilters, *, today
     return await v1_repository.count(session, filters, today=today)
 
 
-def program_page(items: list[ProgramRead], *, total: int, limit: int, offset: int) -> ProgramPage:
-    return ProgramPage(items=items, total=total, limit=limit, offset=offset)
+def program_page(
+    items: list[dict[str, Any]], *, total: int, limit: int, offset: int
+) -> ProgramPage:
+    return ProgramPage.model_validate(
+        {"items": items, "total": total, "limit": limit, "offset": offset}
+    )
 
 
 async def get_program(session: AsyncSession, program_id: int, *, today: dt.date) -> ProgramDetail:
