@@ -13,7 +13,7 @@ from sqlalchemy import inspect, text
 from apptest import empty_database
 from paperwork.db import Base, Database
 from paperwork.migrate import downgrade, upgrade
-from paperwork.programs.search import include_name
+from paperwork.programs.search_repository import include_name
 
 
 async def _diff(database: Database) -> list[Any]:

@@ -25,8 +25,9 @@ from paperwork.ops import seed_router as ops_seed_router
 from paperwork.ops.telemetry import Telemetry
 from paperwork.portals import seed_router as portals_seed_router
 from paperwork.portals.scheduler import Scheduler
-from paperwork.programs import api_router, daily_router
-from paperwork.programs import router as programs_router
+from paperwork.programs import seed_router as programs_seed_router
+from paperwork.programs import v1_router as programs_v1_router
+from paperwork.programs import v1_stats_router
 from paperwork.runs import v1_router as runs_v1_router
 
 log = logging.getLogger(__name__)
@@ -91,8 +92,16 @@ def create_app(
     app.state.settings = settings
     app.state.telemetry = Telemetry()
     install_error_handlers(app)
-    routers = (ops_seed_router, programs_router, api_router, portals_seed_router, runs_v1_router)
-    for module in (*routers, daily_router, dashboard_router):
+    routers = (
+        ops_seed_router,
+        programs_seed_router,
+        programs_v1_router,
+        portals_seed_router,
+        runs_v1_router,
+        v1_stats_router,
+        dashboard_router,
+    )
+    for module in routers:
         app.include_router(module.router)
 
     if settings.cors_origins:

@@ -4,7 +4,14 @@ Every write to the tables the API serves moves ``data_version.version`` in the w
 transaction (triggers, migration 0005). A read asks for the version (one indexed row, no
 transaction) and, when its answer for these parameters was computed at that version, sends the
 stored bytes: repeated questions between two writes cost one tiny query, and an answer is never
-staler than the last committed write. Each process keeps its own bounded cache."""
+staler than the last committed write. Each process keeps its own bounded cache.
+
+Conditional GETs live here too, for cached answers and for exports alike: a client that sends
+back the ETag it holds (``If-None-Match``) gets ``304 Not Modified`` and no body. JSON answers
+are tagged with a hash of their data (strong: the same bytes, bar the envelope's timestamp).
+
+What each endpoint keeps, under which key and for how long, is the programs' cache layer
+(``paperwork.programs.cached``); this module is the mechanism."""
 
 from __future__ import annotations
 
@@ -17,7 +24,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Header, Request, Response
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -26,6 +34,15 @@ from paperwork.envelope import now_iso
 from paperwork.models import DataVersion
 
 MAX_ENTRIES = 1024
+
+# The OpenAPI entry of a conditional GET's answer.
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not Modified: the `If-None-Match` ETag still matches. No body."}
+}
+
+IfNoneMatch = Annotated[
+    str | None, Header(description="An ETag from an earlier answer: 304 if unchanged.")
+]
 
 
 @dataclass(frozen=True)
@@ -41,9 +58,16 @@ class CachedData:
 
 
 class AnswerCache:
-    def __init__(self, database: Database, *, max_entries: int = MAX_ENTRIES) -> None:
+    def __init__(
+        self,
+        database: Database,
+        *,
+        max_entries: int = MAX_ENTRIES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.database = database
         self.max_entries = max_entries
+        self._clock = clock  # seconds, for max_age; tests pass their own
         self._entries: OrderedDict[str, CachedData] = OrderedDict()
         self._inflight: dict[tuple[str, int], asyncio.Future[CachedData]] = {}
         self._version_query = select(DataVersion.version).where(DataVersion.id == 1)
@@ -62,13 +86,14 @@ class AnswerCache:
         max_age: float | None = None,
     ) -> CachedData:
         """The data for ``key`` at the current version, computed by ``compute(session)`` when
-        missing; ``max_age`` (seconds) bounds answers that also depend on the clock."""
+        missing; ``max_age`` (seconds) bounds answers that also depend on the clock. ``compute``
+        returns a response model (kept as its JSON, by alias) or plain JSON-able data."""
         version = await self.version()
         entry = self._entries.get(key)
         if (
             entry is not None
             and entry.version == version
-            and (max_age is None or time.monotonic() - entry.stored_at < max_age)
+            and (max_age is None or self._clock() - entry.stored_at < max_age)
         ):
             self._entries.move_to_end(key)
             return entry
@@ -93,9 +118,13 @@ class AnswerCache:
         # others still wait for it.
         async with self.database.session_scope() as session:
             data = await compute(session)
+        if isinstance(data, BaseModel):
+            # Python mode, then orjson: datetimes keep their "+00:00" offset (pydantic's own
+            # JSON would write "Z"), as every answer always had.
+            data = data.model_dump(by_alias=True)
         body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
-        entry = CachedData(body, etag, version, time.monotonic())
+        entry = CachedData(body, etag, version, self._clock())
         self._entries[key] = entry
         self._entries.move_to_end(key)
         while len(self._entries) > self.max_entries:
@@ -106,7 +135,7 @@ class AnswerCache:
 def answer(entry: CachedData, *, if_none_match: str | None = None) -> Response:
     """The cached data in the envelope with its ETag, or a bodyless 304 when the client has it."""
     if etag_matches(if_none_match, entry.etag):
-        return Response(status_code=304, headers={"ETag": entry.etag})
+        return not_modified(entry.etag)
     return Response(entry.envelope(), media_type="application/json", headers={"ETag": entry.etag})
 
 
@@ -124,6 +153,10 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
         return True
     wanted = _opaque(etag)
     return any(_opaque(tag) == wanted for tag in if_none_match.split(","))
+
+
+def not_modified(etag: str) -> Response:
+    return Response(status_code=304, headers={"ETag": etag})
 
 
 async def answer_cache(request: Request) -> AnswerCache:  # async: no threadpool hop

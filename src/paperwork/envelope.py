@@ -6,6 +6,7 @@ Services answer with response models; ``ok`` renders them by their aliases (the 
 from __future__ import annotations
 
 import datetime as dt
+from http import HTTPStatus
 from typing import Any, Generic, Literal, TypeVar
 
 import orjson
@@ -67,3 +68,16 @@ class ErrorEnvelope(BaseModel):
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the failure envelope, so clients (and schemathesis) know its shape."""
     return {code: {"model": ErrorEnvelope} for code in codes}
+
+
+def file_error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """Failure entries for a route whose success is a file: FastAPI would document a model's
+    errors under the file's media type, but failures are JSON envelopes."""
+    schema = {"$ref": "#/components/schemas/ErrorEnvelope"}
+    return {
+        code: {
+            "description": HTTPStatus(code).phrase,
+            "content": {"application/json": {"schema": schema}},
+        }
+        for code in codes
+    }

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Connection
 from paperwork import models  # noqa: F401  (registers every table on Base.metadata)
 from paperwork.config import Settings
 from paperwork.db import Base, build_engine
-from paperwork.programs.search import include_name
+from paperwork.programs.search_repository import include_name
 
 config = context.config
 target_metadata = Base.metadata

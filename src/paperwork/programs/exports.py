@@ -1,5 +1,5 @@
 """The list as files: CSV for spreadsheets, iCalendar deadlines, an RSS 2.0 feed. Pure
-functions of list items (``api_service.program_item``), so they are tested on plain data."""
+functions of list items (``v1_service.program_fields``), so they are tested on plain data."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from paperwork.programs.api_schemas import ProgramRead
+from paperwork.programs.v1_schemas import ProgramRead
 
 # The columns of the CSV are the list item's fields, in the same order and with the same names.
 CSV_COLUMNS = tuple(ProgramRead.model_fields)

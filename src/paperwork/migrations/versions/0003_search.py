@@ -5,7 +5,7 @@ description and target, which serves ``col ILIKE '%term%'`` on each column (the 
 per-column scans of the one index). SQLite: an FTS5 table with the trigram tokenizer, external
 content on ``support_programs``, kept in step by triggers and filled here from the existing rows.
 
-Neither object is in the models (SQLAlchemy cannot describe them); ``paperwork.programs.search``
+Neither object is in the models (SQLAlchemy cannot describe them); ``paperwork.programs.search_repository``
 names them so autogenerate comparisons leave them alone.
 
 A later migration that rebuilds ``support_programs`` in SQLite batch mode drops these triggers
@@ -26,7 +26,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Kept literal here (a migration must not change when application code does); the same names
-# are in paperwork.programs.search.
+# are in paperwork.programs.search_repository.
 PG_INDEX = "ix_support_programs_search_trgm"
 FTS_TABLE = "support_programs_fts"
 COLUMNS = "title, implementing_agency, description, target_audience"

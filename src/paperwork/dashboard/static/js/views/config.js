@@ -5,7 +5,7 @@
 import { ApiError, admin, get } from "../api.js";
 import { errorBox, formatDateTime, h, loading, portalLabel } from "../dom.js";
 
-// The bounds of ScrapingConfigUpdate (portals/schemas.py).
+// The bounds of ScrapingConfigUpdate (portals/seed_schemas.py).
 const FIELDS = [
   { name: "is_enabled", label: "수집 사용", kind: "bool" },
   { name: "daily_limit", label: "하루 최대 수집 건수", kind: "int", min: 1, max: 1000, unit: "건" },

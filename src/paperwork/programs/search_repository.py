@@ -1,6 +1,7 @@
-"""Text search over programs, one meaning on both databases: every whitespace-separated term of
-the query must occur, as a substring (inside words: Korean attaches particles without spaces),
-in the title, agency, description or target; case-insensitive.
+"""The SQL of text search over programs, with its dialect branch, and the search objects the
+migrations create. One meaning on both databases: every whitespace-separated term of the query
+(``search_terms``) must occur, as a substring (inside words: Korean attaches particles without
+spaces), in the title, agency, description or target; case-insensitive.
 
 PostgreSQL answers with ``ILIKE`` on each column, served by the pg_trgm GIN index of migration
 0003. SQLite answers terms of three or more characters with FTS5 trigram ``MATCH`` (a quoted
@@ -11,7 +12,6 @@ accepted: SQLite folds case of ASCII letters only for terms under three characte
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,17 +49,6 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return False  # the FTS5 table and its shadow tables (_data, _idx, _docsize, _config)
     return not (type_ == "index" and name == PG_TRIGRAM_INDEX)
-
-
-def search_terms(query: str | None) -> list[str]:
-    """The distinct terms of a query, NFC (the stored text is NFC); empty for a blank query."""
-    if not query:
-        return []
-    terms: list[str] = []
-    for term in unicodedata.normalize("NFC", query).split():
-        if term not in terms:
-            terms.append(term)
-    return terms
 
 
 def like_pattern(text: str) -> str:

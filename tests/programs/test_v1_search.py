@@ -16,7 +16,7 @@ from apptest import empty_database
 from paperwork.db import Database
 from paperwork.migrate import downgrade, upgrade
 from paperwork.models import SupportProgram
-from paperwork.programs.search import search_condition
+from paperwork.programs.search_repository import search_condition
 
 PROGRAMS: dict[str, dict[str, Any]] = {
     "예비창업": {

@@ -15,7 +15,7 @@ import pytest
 from defusedxml import ElementTree
 
 from apptest import NOON_KST
-from paperwork.programs import api_service, exports
+from paperwork.programs import exports, v1_service
 from paperwork.timeutil import today_in
 
 CSV_URL = "/api/v1/programs.csv"
@@ -83,7 +83,7 @@ async def test_csv_uses_the_lists_filters_and_sort(
 async def test_csv_is_capped_and_says_so(
     client: httpx.AsyncClient, make_program: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api_service, "EXPORT_CAP", 4)
+    monkeypatch.setattr(v1_service, "EXPORT_CAP", 4)
     monkeypatch.setattr(exports, "CSV_ROWS_PER_CHUNK", 3)  # several chunks reach the client
     for _ in range(6):
         await make_program()

@@ -1,4 +1,5 @@
-"""Shapes of ``/api/v1/programs``: the query's enums, a list item, the detail and the page."""
+"""Shapes of ``/api/v1/programs``: the sort, the validated filters, a list item, the detail and
+the page."""
 
 from __future__ import annotations
 
@@ -8,17 +9,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paperwork.programs.schemas import Attachment
-
-
-class ProgramStatus(StrEnum):
-    """Where today (Asia/Seoul) falls in the parsed application period."""
-
-    open = "open"
-    upcoming = "upcoming"
-    closed = "closed"
-    rolling = "rolling"
-    unknown = "unknown"
+from paperwork.programs.seed_schemas import Attachment
+from paperwork.vocabulary import ProgramStatus
 
 
 class ProgramSort(StrEnum):
@@ -100,5 +92,5 @@ class ProgramFilters:
     dedupe: bool = False
 
     def cache_key(self) -> str:
-        """A stable text of every filter, for the exports' ETags."""
+        """A stable text of every filter: the cache layer's keys and the exports' ETags."""
         return repr(sorted(asdict(self).items()))

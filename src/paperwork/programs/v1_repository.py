@@ -1,16 +1,18 @@
-"""SQL for ``/api/v1/programs``: filters to conditions, the page, its total, the export rows,
-the detail with its history, and the same program on other portals.
+"""SQL for ``/api/v1/programs``: filters to conditions, the orders, the page, its total, the
+export rows and their fingerprint, the detail with its history, and the same program on other
+portals.
 
 Status is computed from the parsed period against a ``today`` the caller passes (Asia/Seoul),
-never from the portals' status strings; ``program_status`` and ``status_condition`` are the one
-rule written twice, in Python for items and in SQL for the filter.
+never from the portals' status strings; ``program_status.program_status`` and
+``status_condition`` here are the one rule written twice, in Python for items and in SQL for the
+filter. The search conditions, and their dialect branch, are ``search_repository``'s.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from sqlalchemy import ColumnElement, func, not_, or_, select
 from sqlalchemy import and_ as sql_and
@@ -18,17 +20,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 
 from paperwork.models import ProgramChange, ProgramCount, RawScrapedData, SupportProgram
-from paperwork.programs.api_schemas import ProgramFilters, ProgramSort, ProgramStatus
-from paperwork.programs.search import (
-    contains,
-    relevance,
-    search_condition,
-    search_terms,
-)
+from paperwork.programs.search_repository import contains, relevance, search_condition
+from paperwork.programs.search_terms import search_terms
+from paperwork.programs.v1_schemas import ProgramFilters, ProgramSort
+from paperwork.vocabulary import ROLLING_PERIOD_KINDS, ProgramStatus
 
 SP = SupportProgram
 
-ROLLING_KINDS = ("rolling", "until_budget")
+# The feed's order, which no list sort offers: newest first collected first.
+FIRST_SEEN: Literal["first_seen"] = "first_seen"
+Order = ProgramSort | Literal["first_seen"]
 
 # What a list item shows: the long text columns stay in the database.
 ITEM_COLUMNS = (
@@ -52,24 +53,9 @@ ITEM_COLUMNS = (
 )
 
 
-def program_status(
-    start: dt.date | None, end: dt.date | None, kind: str, today: dt.date
-) -> ProgramStatus:
-    """A deadline decides first; without one a future start is upcoming, and a rolling or
-    until-budget program is rolling."""
-    if end is not None:
-        if end < today:
-            return ProgramStatus.closed
-        if start is not None and start > today:
-            return ProgramStatus.upcoming
-        return ProgramStatus.open
-    if start is not None and start > today:
-        return ProgramStatus.upcoming
-    return ProgramStatus.rolling if kind in ROLLING_KINDS else ProgramStatus.unknown
-
-
 def status_condition(status: ProgramStatus, today: dt.date) -> ColumnElement[bool]:
-    """``program_status(...) == status`` in SQL (each branch usable with the apply_end index)."""
+    """``program_status.program_status(...) == status`` in SQL (each branch usable with the
+    apply_end index)."""
     start, end = SP.apply_start, SP.apply_end
     started = or_(start.is_(None), start <= today)
     if status is ProgramStatus.closed:
@@ -78,7 +64,7 @@ def status_condition(status: ProgramStatus, today: dt.date) -> ColumnElement[boo
         return sql_and(start > today, or_(end.is_(None), end >= today))
     if status is ProgramStatus.open:
         return sql_and(end >= today, started)
-    kinds = SP.period_kind.in_(ROLLING_KINDS)
+    kinds = SP.period_kind.in_(ROLLING_PERIOD_KINDS)
     return sql_and(end.is_(None), started, kinds if status is ProgramStatus.rolling else ~kinds)
 
 
@@ -137,19 +123,18 @@ def conditions(
     return where
 
 
-def order_for(sort: ProgramSort, filters: ProgramFilters) -> tuple[UnaryExpression[Any], ...]:
+def order_for(order: Order, filters: ProgramFilters) -> tuple[UnaryExpression[Any], ...]:
     """Every order ends on id, so pages never overlap or skip rows that tie."""
-    if sort is ProgramSort.deadline:
+    if order == FIRST_SEEN:
+        return (SP.first_seen_at.desc(), SP.id.desc())
+    if order is ProgramSort.deadline:
         return (SP.apply_end.asc().nulls_last(), SP.id.asc())
-    if sort is ProgramSort.by_title:
+    if order is ProgramSort.by_title:
         return (SP.title.asc(), SP.id.asc())
-    if sort is ProgramSort.relevance:
+    if order is ProgramSort.relevance:
         score = relevance(search_terms(filters.q))
         return (score.desc(), SP.scraped_at.desc(), SP.id.desc())
     return (SP.scraped_at.desc(), SP.id.desc())
-
-
-NEWEST_FIRST = (SP.first_seen_at.desc(), SP.id.desc())
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -169,7 +154,7 @@ async def rows(
     filters: ProgramFilters,
     *,
     today: dt.date,
-    order: Sequence[UnaryExpression[Any]],
+    order: Order,
     limit: int,
     offset: int = 0,
     with_deadline: bool = False,
@@ -177,7 +162,7 @@ async def rows(
     statement = (
         select(*ITEM_COLUMNS)
         .where(*_where(session, filters, today, with_deadline))
-        .order_by(*order)
+        .order_by(*order_for(order, filters))
         .limit(limit)
         .offset(offset)
     )

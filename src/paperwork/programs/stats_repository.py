@@ -1,10 +1,9 @@
-"""Programs first seen per local day and portal: the SQL (each dialect's "local date of a UTC
-instant") and the zero-filling that turns sparse rows into a series a chart can draw."""
+"""SQL for the statistics: programs first seen per local day and portal, with each dialect's
+"local date of a UTC instant". Days without any are absent; ``daily_series`` zero-fills."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from paperwork.models import SupportProgram
-from paperwork.portals.catalog import PORTAL_NAMES, portal_name
 from paperwork.timeutil import start_of_day_utc
 
 SP = SupportProgram
@@ -52,39 +50,3 @@ async def first_seen_counts(
 def _as_date(value: Any) -> dt.date:
     # PostgreSQL answers a date, SQLite the text 'YYYY-MM-DD'.
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
-
-
-def daily_series(
-    rows: Iterable[tuple[dt.date, str, int]], *, start_day: dt.date, end_day: dt.date
-) -> dict[str, Any]:
-    """Every day from ``start_day`` to ``end_day`` with a count for every known portal (and any
-    other portal found in ``rows``), zeros where nothing was first seen."""
-    counts: dict[tuple[dt.date, str], int] = {}
-    portal_ids = dict.fromkeys(PORTAL_NAMES)
-    for day, portal, count in rows:
-        if start_day <= day <= end_day:
-            counts[day, portal] = counts.get((day, portal), 0) + count
-            portal_ids.setdefault(portal, None)
-    portals: Sequence[str] = list(portal_ids)
-    days = [
-        start_day + dt.timedelta(days=offset) for offset in range((end_day - start_day).days + 1)
-    ]
-    series = []
-    for day in days:
-        per_portal = {portal: counts.get((day, portal), 0) for portal in portals}
-        series.append({"date": day, "counts": per_portal, "total": sum(per_portal.values())})
-    totals = [
-        {
-            "portal_id": portal,
-            "portal_name": portal_name(portal),
-            "total": sum(counts.get((day, portal), 0) for day in days),
-        }
-        for portal in portals
-    ]
-    return {
-        "start_date": start_day,
-        "end_date": end_day,
-        "portals": totals,
-        "series": series,
-        "total": sum(entry["total"] for entry in totals),
-    }

@@ -58,3 +58,22 @@ class ScrapingStatus(BaseModel):
     completed: int
     next_scheduled: str | None
     portal_stats: list[PortalStat]
+
+
+class PortalFigures(BaseModel):
+    """One portal's figures read from its programs."""
+
+    count: int
+    last_scraping: str | None
+    avg_quality: float
+
+
+class ProgramStats(BaseModel):
+    """What the status reads from the programs themselves: the costly part (the averages scan
+    every program), which only a write changes, so the cache layer keeps it per data version
+    and day while the schedule part is recomputed as the clock moves. Not sent as it is."""
+
+    total: int
+    portals: dict[str, PortalFigures]
+    last_scraping: str | None
+    new_today: int
