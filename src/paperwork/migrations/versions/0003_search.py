@@ -5,8 +5,8 @@ description and target, which serves ``col ILIKE '%term%'`` on each column (the 
 per-column scans of the one index). SQLite: an FTS5 table with the trigram tokenizer, external
 content on ``support_programs``, kept in step by triggers and filled here from the existing rows.
 
-Neither object is in the models (SQLAlchemy cannot describe them); ``paperwork.programs.search_repository``
-names them so autogenerate comparisons leave them alone.
+Neither object is in the models (SQLAlchemy cannot describe them);
+``paperwork.programs.search_repository`` names them so autogenerate comparisons leave them alone.
 
 A later migration that rebuilds ``support_programs`` in SQLite batch mode drops these triggers
 with the old table: it must create them again and ``rebuild`` the FTS table.
