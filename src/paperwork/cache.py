@@ -26,12 +26,11 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Depends, Header, Request, Response
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paperwork.data_version_repository import current_version
 from paperwork.db import Database
 from paperwork.envelope import now_iso
-from paperwork.models import DataVersion
 
 MAX_ENTRIES = 1024
 
@@ -70,13 +69,9 @@ class AnswerCache:
         self._clock = clock  # seconds, for max_age; tests pass their own
         self._entries: OrderedDict[str, CachedData] = OrderedDict()
         self._inflight: dict[tuple[str, int], asyncio.Future[CachedData]] = {}
-        self._version_query = select(DataVersion.version).where(DataVersion.id == 1)
 
     async def version(self) -> int:
-        # Autocommit: one round trip, no BEGIN/COMMIT around a single read.
-        async with self.database.engine.connect() as connection:
-            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-            return int(await connection.scalar(self._version_query) or 0)
+        return await current_version(self.database.engine)
 
     async def get_or_compute(
         self,
