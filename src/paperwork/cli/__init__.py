@@ -1,0 +1,34 @@
+"""The ``paperwork`` command: one module per group of commands.
+
+``serve`` / ``worker`` (``server.py``), ``scrape`` / ``import`` (``collect.py``), ``db``
+(``database.py``), ``token`` (``tokens.py``); ``common.py`` runs a job against the database.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from paperwork.cli import collect, database, server, tokens
+
+app = typer.Typer(
+    help="Paperwork AI backend: 정부 지원사업 공고 수집 · API 서버",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(server.serve)
+app.command()(server.worker)
+app.command()(collect.scrape)
+app.command("import")(collect.import_file)
+
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+db_app.command("upgrade")(database.db_upgrade)
+db_app.command("downgrade")(database.db_downgrade)
+app.add_typer(db_app, name="db")
+
+token_app = typer.Typer(help="Admin tokens for PUT /scraping-config and /admin/*.")
+token_app.command("create")(tokens.token_create)
+token_app.command("list")(tokens.token_list)
+token_app.command("revoke")(tokens.token_revoke)
+app.add_typer(token_app, name="token", no_args_is_help=True)
+
+__all__ = ["app"]
