@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test lint format bench bench-smoke clean
+.PHONY: run test test-future lint format bench bench-smoke clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +18,10 @@ run: $(INSTALLED)  ## migrate the embedded SQLite database (or PAPERWORK_DATABAS
 
 test: $(INSTALLED)  ## the whole suite (PostgreSQL tests too when PAPERWORK_TEST_DATABASE_URL is set)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# SQLite only (the PostgreSQL server keeps the real time); needs Debian's faketime.
+test-future: $(INSTALLED)  ## the suite with the date two years ahead: no test may depend on the real date
+	CI= PAPERWORK_TEST_DATABASE_URL= faketime -f '+730d' $(BIN)/python tests/in_the_future.py $(PYTEST_ARGS)
 
 bench: $(INSTALLED)  ## benchmark at 100,000 programs on the local PostgreSQL (bench/README.md); BENCH_ARGS="--programs 1000000"
 	$(BIN)/python -m bench $(BENCH_ARGS)

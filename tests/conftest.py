@@ -17,7 +17,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 
 from apptest import TEST_RATE_LIMIT, Clock, admin_execute, serve
-from paperwork.auth import create_token
+from paperwork.auth.tokens import create_token
 from paperwork.config import Settings, normalize_database_url
 from paperwork.db import Base, Database
 from paperwork.migrate import upgrade

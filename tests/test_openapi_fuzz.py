@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from apptest import TEST_RATE_LIMIT
 from paperwork.app import create_app
-from paperwork.auth import create_token
+from paperwork.auth.tokens import create_token
 from paperwork.config import Settings
 from paperwork.db import Database
 

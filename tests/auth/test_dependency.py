@@ -6,7 +6,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
-from paperwork.auth import revoke_token
+from paperwork.auth.tokens import revoke_token
 from paperwork.db import Database
 from paperwork.models import AdminToken
 

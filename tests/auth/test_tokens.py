@@ -7,7 +7,8 @@ import hashlib
 
 from sqlalchemy import select
 
-from paperwork.auth import create_token, repository, revoke_token, verify_token
+from paperwork.auth import repository
+from paperwork.auth.tokens import create_token, revoke_token, verify_token
 from paperwork.db import Database
 from paperwork.models import AdminToken
 

@@ -17,8 +17,9 @@ from paperwork.portals.schedule import (
     is_run_day,
     next_run_at,
 )
+from paperwork.timeutil import SEOUL
 
-KST = ZoneInfo("Asia/Seoul")
+KST = SEOUL
 H = dt.timedelta(hours=1)
 
 

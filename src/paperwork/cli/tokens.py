@@ -15,7 +15,7 @@ def token_create(
     name: Annotated[str, typer.Argument(help="Who or what the token is for.")],
 ) -> None:
     """Create an admin token; it is printed once, as the last line, and never again."""
-    from paperwork.auth import create_token
+    from paperwork.auth.tokens import create_token
 
     async def job(database: Database) -> str:
         async with database.session_scope() as session:
@@ -28,7 +28,7 @@ def token_create(
 
 def token_list() -> None:
     """List admin tokens (names and times only; tokens are never stored)."""
-    from paperwork.auth import list_tokens
+    from paperwork.auth.tokens import list_tokens
 
     async def job(database: Database) -> list[tuple[str, str, str, str]]:
         async with database.session_scope() as session:
@@ -50,7 +50,7 @@ def token_list() -> None:
 
 def token_revoke(name: Annotated[str, typer.Argument()]) -> None:
     """Revoke the token NAME: it stops working at once."""
-    from paperwork.auth import revoke_token
+    from paperwork.auth.tokens import revoke_token
 
     async def job(database: Database) -> None:
         async with database.session_scope() as session:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from paperwork.auth import AdminDep
+from paperwork.auth.dependency import AdminDep
 from paperwork.clock import NowDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, OrjsonResponse, error_responses, ok

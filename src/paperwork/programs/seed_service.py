@@ -25,6 +25,7 @@ from paperwork.programs.seed_schemas import (
 )
 from paperwork.runs import repository as runs_repository
 from paperwork.timeutil import start_of_day_utc, today_in
+from paperwork.vocabulary import FAILED_RUN_STATUSES
 
 NO_PROGRAMS = PortalFigures(count=0, last_scraping=None, avg_quality=0.0)
 
@@ -108,7 +109,7 @@ async def scraping_status(
     schedules = await portal_service.portal_schedules(session, now=now, tz=tz)
     last_statuses = await runs_repository.last_run_statuses(session)
     errors_today = await runs_repository.count_runs_by_portal_since(
-        session, day_start(tz, now), statuses=runs_repository.FAILED_RUN_STATUSES
+        session, day_start(tz, now), statuses=FAILED_RUN_STATUSES
     )
     portal_stats = []
     for portal_id in sorted(set(schedules) | set(programs.portals)):

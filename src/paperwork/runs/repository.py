@@ -12,7 +12,6 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.models import PortalState, ScrapeRun
-from paperwork.vocabulary import FAILED_RUN_STATUSES as FAILED_RUN_STATUSES
 from paperwork.vocabulary import UNFINISHED_RUN_STATUSES, RunStatus, RunTrigger
 
 # -- one run's life --------------------------------------------------------------------------
