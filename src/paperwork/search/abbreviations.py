@@ -118,4 +118,3 @@ def load_abbreviations(operator_file: Path | None = None) -> Abbreviations:
     if operator_file is not None:
         groups += parse_lines(_read(operator_file), source=str(operator_file))
     return Abbreviations(groups=_merge(groups))
-

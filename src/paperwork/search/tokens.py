@@ -16,9 +16,9 @@ The rules (issue 12), applied to text folded by :func:`paperwork.search.normaliz
 - Everything else (punctuation, symbols) separates words and is never a token; a query word of
   punctuation only is dropped (no term, not an error).
 
-The tokens of a query are necessary, not sufficient: "수출바우처" requires 수출 출바 바우 우처, which
-a long text can hold in other places. A later step confirms each candidate with an exact check on
-the folded text (``QueryTerm.text``).
+The tokens of a query are necessary, not sufficient: "수출바우처" requires 수출 출바 바우 우처,
+which a long text can hold in other places. A later step confirms each candidate with an exact
+check on the folded text (``QueryTerm.text``).
 
 **Token alphabet** (what an index must store verbatim): a token is letters and digits
 (``str.isalnum``), with ``&`` only between two of them ("r&d"). Tokens never hold whitespace,
