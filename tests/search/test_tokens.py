@@ -83,6 +83,26 @@ def test_a_term_carries_its_folded_text_for_the_exact_check() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("word", "folded_text", "found"),
+    [
+        ("스마트공장", "스마트 공장", True),
+        ("스마트공장", "스마트  공장", False),  # two spaces: not word spacing
+        ("ai", "ai기반", True),
+        ("ai", "기반ai", True),  # a Latin word starts after Hangul too
+        ("ai", "mail", False),
+        ("ai·빅데이터", "ai 빅데이터", True),  # any punctuation, or none, between runs
+        ("ai빅데이터", "ai·빅데이터", True),
+        ("r&d", "r&d", True),
+        ("d", "r&d", True),
+        ("2026", "2026년", True),
+    ],
+)
+def test_found_in_is_the_exact_rule(word: str, folded_text: str, found: bool) -> None:
+    [term] = query_terms(word)
+    assert term.found_in(folded_text) is found
+
+
 # Letters and digits, "&" only between them: nothing tsquery or FTS5 syntax reads specially once
 # a token is wrapped in quotes (see the tokens module docstring).
 _SAFE_TOKEN = re.compile(r"[^\W_]+(?:&[^\W_]+)*")

@@ -1,24 +1,37 @@
-"""The issue's search semantics, checked on tokens alone: a document is a candidate for a query
-when, for every word of the query, it holds every required token of the word or of one of the
-word's abbreviation alternatives. (The final exact check on the text is a later step; these
-cases are ones the tokens alone must already get right.)"""
+"""The issue's search semantics through an in-memory stand-in for the index: a document is a
+candidate for a query when, for every word of the query, it holds every required token of the
+word or of one of the word's abbreviation alternatives; it matches when a candidate alternative
+is also found exactly in the text (``QueryTerm.found_in``). The tokens must never lose a match
+the exact rule finds."""
 
 from __future__ import annotations
 
 import pytest
 
 from paperwork.search.abbreviations import Abbreviations, load_abbreviations
+from paperwork.search.normalize import fold
 from paperwork.search.tokens import document_tokens, query_terms
 
 ABBREVIATIONS = load_abbreviations()
 
 
-def matches(query: str, document: str, abbreviations: Abbreviations = ABBREVIATIONS) -> bool:
-    """The in-memory stand-in for the index: every term group has an alternative whose tokens
-    the document holds."""
+def candidate(query: str, document: str, abbreviations: Abbreviations = ABBREVIATIONS) -> bool:
+    """What the index finds: every term group has an alternative whose tokens the document
+    holds."""
     held = document_tokens(document)
     groups = abbreviations.expand(query_terms(query))
     return all(any(term.tokens <= held for term in group) for group in groups)
+
+
+def exact(query: str, document: str, abbreviations: Abbreviations = ABBREVIATIONS) -> bool:
+    """What the final check keeps: every term group has an alternative found in the text."""
+    folded = fold(document)
+    groups = abbreviations.expand(query_terms(query))
+    return all(any(term.found_in(folded) for term in group) for group in groups)
+
+
+def matches(query: str, document: str, abbreviations: Abbreviations = ABBREVIATIONS) -> bool:
+    return candidate(query, document, abbreviations) and exact(query, document, abbreviations)
 
 
 FOUND = [
@@ -72,6 +85,15 @@ NOT_FOUND = [
 ]
 
 
+# Documents holding every token of the query that only the exact check turns away.
+CANDIDATES_ONLY = [
+    ("지원사업", "사업 지원, 원사업"),  # 지원 원사 사업, but never in a row
+    ("스마트공장", "스마트폰 트공 공장"),
+    ("AI·빅데이터", "mail·빅데이터 그리고 AI"),  # "ai" starts a word elsewhere, not here
+    ("2026년", "2026 계획, 2025년"),
+]
+
+
 @pytest.mark.parametrize(("query", "document"), FOUND)
 def test_query_finds_document(query: str, document: str) -> None:
     assert matches(query, document)
@@ -79,7 +101,22 @@ def test_query_finds_document(query: str, document: str) -> None:
 
 @pytest.mark.parametrize(("query", "document"), NOT_FOUND)
 def test_query_does_not_find_document(query: str, document: str) -> None:
-    assert not matches(query, document)
+    assert not candidate(query, document)
+    assert not exact(query, document)
+
+
+@pytest.mark.parametrize(("query", "document"), CANDIDATES_ONLY)
+def test_the_exact_check_turns_away_a_scattered_candidate(query: str, document: str) -> None:
+    assert candidate(query, document)
+    assert not exact(query, document)
+
+
+@pytest.mark.parametrize(
+    ("query", "document"), [*FOUND, *NOT_FOUND, *CANDIDATES_ONLY, ("수출바우처", "수출  바우처")]
+)
+def test_the_tokens_never_lose_an_exact_match(query: str, document: str) -> None:
+    if exact(query, document):
+        assert candidate(query, document)
 
 
 def test_without_abbreviations_the_short_name_finds_only_itself() -> None:

@@ -16,9 +16,11 @@ The rules (issue 12), applied to text folded by :func:`paperwork.search.normaliz
 - Everything else (punctuation, symbols) separates words and is never a token; a query word of
   punctuation only is dropped (no term, not an error).
 
-The tokens of a query are necessary, not sufficient: "수출바우처" requires 수출 출바 바우 우처,
-which a long text can hold in other places. A later step confirms each candidate with an exact
-check on the folded text (``QueryTerm.text``).
+The tokens of a query are necessary, not sufficient: "지원사업" requires 지원 원사 사업, which
+"사업 지원, 원사업" also holds. :meth:`QueryTerm.found_in` is the exact rule the tokens stand for
+(the word's runs in order, one whitespace allowed between Korean syllables, punctuation between
+runs, a Latin word at a word start), the reference for the check a later step runs on the
+candidates. Its text is the word folded (``QueryTerm.text``).
 
 **Token alphabet** (what an index must store verbatim): a token is letters and digits
 (``str.isalnum``), with ``&`` only between two of them ("r&d"). Tokens never hold whitespace,
@@ -38,6 +40,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from paperwork.search.normalize import fold
 
@@ -67,12 +70,30 @@ class QueryTerm:
     text: str
     tokens: frozenset[str]
 
+    def found_in(self, folded_text: str) -> bool:
+        """Whether text folded by ``fold`` holds this word exactly (not just its tokens)."""
+        return _pattern(self.text).search(folded_text) is not None
+
 
 def _runs(folded: str) -> Iterator[tuple[bool, str]]:
     """(is it Korean?, the run) for each run of folded text; Korean runs keep their single
     whitespace characters, which the callers drop."""
     for match in _RUN.finditer(folded):
         yield match.lastgroup == "cjk", match.group()
+
+
+@lru_cache(maxsize=4096)
+def _pattern(term_text: str) -> re.Pattern[str]:
+    """The exact form of a (folded, whitespace-free) query word: Korean syllables with at most one
+    whitespace character between them, a Latin/digit word not preceded by a letter or digit of
+    its kind, any punctuation (or none) between runs."""
+    parts: list[str] = []
+    for is_cjk, run in _runs(term_text):
+        if is_cjk:
+            parts.append(r"\s?".join(re.escape(char) for char in run))
+        else:
+            parts.append(f"(?<!{_WORD}){re.escape(run)}")
+    return re.compile(r"[\W_]*".join(parts))
 
 
 def _word_prefixes(word: str) -> Iterator[str]:
