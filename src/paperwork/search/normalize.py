@@ -16,15 +16,24 @@ import unicodedata
 
 # Letters (category Lo) that Korean text uses as punctuation; anything else that is not a letter
 # or digit the tokenizer already treats as a separator.
-_LETTER_LIKE_DOTS = str.maketrans(
-    {
-        "\u318d": "·",  # ㆍ HANGUL LETTER ARAEA, the usual "middle dot" in Korean documents
-        "\u119e": "·",  # ᆞ HANGUL JUNGSEONG ARAEA, what NFKC turns U+318D into
-    }
+_LETTER_LIKE_DOTS = (
+    "\u318d",  # ㆍ HANGUL LETTER ARAEA, the usual "middle dot" in Korean documents
+    "\u119e",  # ᆞ HANGUL JUNGSEONG ARAEA, what NFKC turns U+318D into
 )
+
+
+def _nfkc(text: str) -> str:
+    # The quick check answers most portal text (precomposed Hangul, ASCII) without a rewrite;
+    # this runs on every field at ingest.
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text)
 
 
 def fold(text: str) -> str:
     """``text`` in its search form: NFKC, case-folded, letter-like dots made punctuation."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return unicodedata.normalize("NFKC", folded).translate(_LETTER_LIKE_DOTS)
+    folded = _nfkc(_nfkc(text).casefold())
+    for dot in _LETTER_LIKE_DOTS:
+        # str.replace, not str.translate: a translate table is ten times slower on Hangul.
+        folded = folded.replace(dot, "·")
+    return folded
