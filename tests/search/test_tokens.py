@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sqlite3
+from contextlib import closing
 
 import pytest
 
@@ -117,3 +119,26 @@ def test_tokens_are_plain_letters_and_digits() -> None:
     assert tokens
     unsafe = [token for token in tokens if not _SAFE_TOKEN.fullmatch(token)]
     assert unsafe == []
+
+
+def test_tokens_survive_an_fts5_table_declared_as_the_module_says() -> None:
+    # The storage contract of the tokens module docstring, on SQLite itself: every token comes
+    # back from FTS5's vocabulary unchanged ("r&d" one token, Hangul bigrams whole).
+    text = "스마트 공장 R&D ＡＩ·빅데이터 2026년 ㈜앱 Straße"
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute(
+            "CREATE VIRTUAL TABLE docs USING fts5(tokens, "
+            "tokenize = \"unicode61 remove_diacritics 0 tokenchars '&'\")"
+        )
+        db.execute("CREATE VIRTUAL TABLE vocabulary USING fts5vocab(docs, 'row')")
+        db.execute(
+            "INSERT INTO docs (rowid, tokens) VALUES (1, ?)", (" ".join(document_tokens(text)),)
+        )
+        assert {row[0] for row in db.execute("SELECT term FROM vocabulary")} == document_tokens(
+            text
+        )
+        for query in ["스마트공장", "r&d", "ai·빅데이터", "2026", "앱", "strasse"]:
+            match = " ".join(f'"{token}"' for term in query_terms(query) for token in term.tokens)
+            assert db.execute("SELECT rowid FROM docs WHERE docs MATCH ?", (match,)).fetchall() == [
+                (1,)
+            ], query

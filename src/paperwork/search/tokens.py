@@ -26,13 +26,17 @@ candidates. Its text is the word folded (``QueryTerm.text``).
 (``str.isalnum``), with ``&`` only between two of them ("r&d"). Tokens never hold whitespace,
 quotes, backslashes, ``:``, ``*``, ``(``, ``)``, ``|``, ``!``, ``<`` or ``-``. So:
 
-- PostgreSQL: build the vector with ``setweight(array_to_tsvector(:tokens), 'A')`` (lexemes taken
-  verbatim; never ``to_tsvector``, whose parser would split "r&d" and re-read Hangul), and the
-  query by casting text to ``tsquery`` with every token in single quotes, ``'스마' & 'r&d'``
-  (never ``to_tsquery``/``plainto_tsquery``, which run the parser again).
+- PostgreSQL (``simple`` configuration or none: the text search parser must never see them): write
+  the vector as a ``tsvector`` literal with every token in single quotes and a position carrying
+  the field's weight, ``'스마':1A 'r&d':1A``, cast with ``::tsvector`` (fields joined with ``||``);
+  not ``array_to_tsvector``, whose lexemes have no positions, so ``setweight`` keeps no weight
+  and ``ts_rank`` cannot rank title above description; not ``to_tsvector``, whose parser would
+  split "r&d". Write the query the same way, ``'스마' & 'r&d'`` cast with ``::tsquery``, not
+  ``to_tsquery``/``plainto_tsquery``. (Checked on PostgreSQL 15.)
 - SQLite FTS5: store the tokens joined by single spaces in a table declared with
   ``tokenize = "unicode61 remove_diacritics 0 tokenchars '&'"`` (so "r&d" stays one token), and
-  match with every token in double quotes, ``"스마" "r&d"`` (implicit AND).
+  match with every token in double quotes, ``"스마" "r&d"`` (implicit AND). (Checked on SQLite
+  3.40.)
 """
 
 from __future__ import annotations
