@@ -58,6 +58,13 @@ def test_either_form_expands_to_the_other() -> None:
     assert [term.text for term in group] == ["중소벤처기업부", "중기부"]
 
 
+def test_punctuation_around_a_query_word_does_not_hide_the_name() -> None:
+    abbreviations = load_abbreviations()
+    for query in ["(중기부)", "중기부,", "「코트라」"]:
+        [group] = abbreviations.expand(query_terms(query))
+        assert len(group) > 1, query
+
+
 def test_an_unknown_word_is_its_only_alternative() -> None:
     term = query_term("창업")
     assert term is not None
@@ -66,7 +73,9 @@ def test_an_unknown_word_is_its_only_alternative() -> None:
 
 def test_an_operator_file_extends_groups_and_adds_new_ones(tmp_path: Path) -> None:
     path = tmp_path / "abbreviations.tsv"
-    path.write_text("# ours\n\n중기부\tMSS\n테스트청\t테스트관리청  # trailing comment\n", "utf-8")
+    path.write_text(
+        "\ufeff# ours\n\n중기부\tMSS\n테스트청\t테스트관리청  # trailing comment\n", "utf-8"
+    )
     groups = load_abbreviations(path).groups
     assert groups["mss"] == groups["중소벤처기업부"] == ("중기부", "중소벤처기업부", "mss")
     assert groups["테스트청"] == ("테스트청", "테스트관리청")

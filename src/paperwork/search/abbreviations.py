@@ -14,6 +14,7 @@ Expansion works on whole query words: "중기부" expands, "중기부지원" doe
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -22,6 +23,13 @@ from pathlib import Path
 from paperwork.search.tokens import QueryTerm, query_term
 
 PACKAGE_FILE = "abbreviations.tsv"
+
+# Punctuation around a word ("(중기부)", "중기부,") is not part of the name it is looked up as.
+_AROUND = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def _key(folded: str) -> str:
+    return _AROUND.sub("", folded)
 
 
 class AbbreviationsFileError(ValueError):
@@ -36,18 +44,19 @@ class AbbreviationsFileError(ValueError):
 
 @dataclass(frozen=True)
 class Abbreviations:
-    """Each known name (folded) mapped to every name of its group (folded, the name itself
-    included), in the order the files list them."""
+    """Each known name (folded, punctuation around it dropped) mapped to every name of its group
+    (folded, the name itself included), in the order the files list them."""
 
     groups: Mapping[str, tuple[str, ...]]
 
     def alternatives(self, term: QueryTerm) -> tuple[QueryTerm, ...]:
         """The terms any of which satisfies ``term``: the term itself first, then the other
         names of its group (just the term when it is not a known name)."""
-        names = self.groups.get(term.text)
+        key = _key(term.text)
+        names = self.groups.get(key)
         if names is None:
             return (term,)
-        others = (query_term(name) for name in names if name != term.text)
+        others = (query_term(name) for name in names if name != key)
         return (term, *(other for other in others if other is not None))
 
     def expand(self, terms: Iterable[QueryTerm]) -> list[tuple[QueryTerm, ...]]:
@@ -79,8 +88,8 @@ def parse_lines(text: str, *, source: str) -> list[tuple[str, ...]]:
             term = query_term(name)
             if term is None:
                 raise AbbreviationsFileError(source, number, f"{name!r} has no letter or digit")
-            if term.text not in names:
-                names.append(term.text)
+            if _key(term.text) not in names:
+                names.append(_key(term.text))
         if len(names) < 2:
             raise AbbreviationsFileError(
                 source, number, "a line needs at least two different names separated by a TAB"
@@ -92,7 +101,7 @@ def parse_lines(text: str, *, source: str) -> list[tuple[str, ...]]:
 def _read(path: Path) -> str:
     data = path.read_bytes()
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8-sig")  # an editor's byte-order mark is not part of a name
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise AbbreviationsFileError(str(path), line, "not UTF-8") from error
