@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import asyncpg
 import httpx
+from sqlalchemy import update
 from sqlalchemy.engine import make_url
 
 from paperwork.app import create_app
@@ -22,12 +23,16 @@ __all__ = [
     "Clock",
     "SavedPortal",
     "admin_execute",
+    "bizinfo_api_pages",
     "create_app",
     "empty_database",
+    "only_bizinfo_runnable",
     "serve",
 ]
 from paperwork.clock import current_time
 from paperwork.config import Settings
+from paperwork.db import Database
+from paperwork.models import ScrapingConfig
 
 # 2026-12-15 12:00 in Seoul: where the API's tests stand (they move it). Tests never read the real
 # date: what they store and what the app computes "today" from both come from this clock.
@@ -81,6 +86,36 @@ def empty_database(database_url: str, tmp_path: Path, name: str) -> Iterator[str
         )
 
 
+FIXTURES = Path(__file__).parent / "fixtures" / "portals"
+
+
+def bizinfo_api_pages(request: httpx.Request) -> httpx.Response:
+    """The bizinfo Open API answering from saved pages: page 1, then page 2 for any other."""
+    page = request.url.params.get("pageIndex", "1")
+    name = "bizinfo_api_live.json" if page == "1" else "bizinfo_api_live_page2.json"
+    return httpx.Response(
+        200,
+        content=(FIXTURES / name).read_bytes(),
+        headers={"content-type": "application/json;charset=UTF-8"},
+    )
+
+
+async def only_bizinfo_runnable(db: Database) -> None:
+    """bizinfo due all day, every day, hourly and without pauses; the other portals disabled."""
+    async with db.session_scope() as session:
+        await session.execute(
+            update(ScrapingConfig).values(
+                start_time=None, end_time=None, weekdays_only=False,
+                random_delay_min=0, random_delay_max=0, interval_hours=1,
+            )
+        )  # fmt: skip
+        await session.execute(
+            update(ScrapingConfig)
+            .where(ScrapingConfig.portal_id != "bizinfo")
+            .values(is_enabled=False)
+        )
+
+
 async def serve(settings: Settings, clock: Clock | None = None) -> AsyncIterator[httpx.AsyncClient]:
     """Run the app's lifespan and talk to it in-process over httpx; with ``clock``, the app's
     "now" (every handler's, through ``paperwork.clock.current_time``) is the test's."""
@@ -106,10 +141,9 @@ class SavedPortal:
     def __init__(self, *, delay: float = 0.0, pages: dict[str, str] | None = None) -> None:
         import threading
         from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-        from pathlib import Path
         from urllib.parse import parse_qs, urlparse
 
-        fixtures = Path(__file__).parent / "fixtures" / "portals"
+        fixtures = FIXTURES
         portal = self
 
         class Handler(BaseHTTPRequestHandler):

@@ -28,7 +28,7 @@ from playwright.async_api import Browser, ConsoleMessage, Page, async_playwright
 from pydantic import SecretStr
 from sqlalchemy import select, update
 
-from apptest import Clock
+from apptest import Clock, bizinfo_api_pages
 from paperwork.app import create_app
 from paperwork.clock import current_time
 from paperwork.collectors.importer import ingest_items, parse_saved
@@ -54,7 +54,6 @@ LAUNCH_ARGS = [
     "--no-first-run",
 ]
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "portals"
 # Screenshots are a by-product for people to look at; /test-output/ is ignored by git.
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
 WIDTHS = (1280, 375)
@@ -318,17 +317,6 @@ async def _before_the_clock(session: Any, moment: dt.datetime, *, spared_id: int
     )
 
 
-def bizinfo_api(request: httpx.Request) -> httpx.Response:
-    """The bizinfo Open API, answering from saved pages (page 1, then page 2)."""
-    page = request.url.params.get("pageIndex", "1")
-    name = "bizinfo_api_live.json" if page == "1" else "bizinfo_api_live_page2.json"
-    return httpx.Response(
-        200,
-        content=(FIXTURES / name).read_bytes(),
-        headers={"content-type": "application/json;charset=UTF-8"},
-    )
-
-
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -339,7 +327,7 @@ def _free_port() -> int:
 async def live_server(dashboard_settings: Settings, seed: Seed, clock: Clock) -> AsyncIterator[str]:
     """The app under uvicorn on a free port (its own thread and loop), standing at the test
     clock; yields the base URL."""
-    app = create_app(dashboard_settings, portal_transport=httpx.MockTransport(bizinfo_api))
+    app = create_app(dashboard_settings, portal_transport=httpx.MockTransport(bizinfo_api_pages))
     app.dependency_overrides[current_time] = clock.current_time
     port = _free_port()
     server = uvicorn.Server(

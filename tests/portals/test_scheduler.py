@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,25 +13,17 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import func, select, update
 
-from apptest import Clock, serve
+from apptest import Clock, bizinfo_api_pages, only_bizinfo_runnable, serve
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
 from paperwork.models import PortalState, ScrapeRun, ScrapingConfig, SupportProgram
 from paperwork.portals.scheduler import Scheduler
 
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "portals"
-
-
-def bizinfo_pages(request: httpx.Request) -> httpx.Response:
-    page = request.url.params.get("pageIndex", "1")
-    name = "bizinfo_api_live.json" if page == "1" else "bizinfo_api_live_page2.json"
-    return httpx.Response(200, content=(FIXTURES / name).read_bytes())
-
 
 def slow(seconds: float) -> Any:
     async def handler(request: httpx.Request) -> httpx.Response:
         await asyncio.sleep(seconds)
-        return bizinfo_pages(request)
+        return bizinfo_api_pages(request)
 
     return handler
 
@@ -40,18 +31,7 @@ def slow(seconds: float) -> Any:
 @pytest.fixture
 async def keyed(settings: Settings, db: Database) -> Settings:
     """bizinfo runnable all day, every day, without pauses; the other portals disabled."""
-    async with db.session_scope() as session:
-        await session.execute(
-            update(ScrapingConfig).values(
-                start_time=None, end_time=None, weekdays_only=False,
-                random_delay_min=0, random_delay_max=0, interval_hours=1,
-            )
-        )  # fmt: skip
-        await session.execute(
-            update(ScrapingConfig)
-            .where(ScrapingConfig.portal_id != "bizinfo")
-            .values(is_enabled=False)
-        )
+    await only_bizinfo_runnable(db)
     return settings.model_copy(update={"bizinfo_api_key": SecretStr("TEST-KEY-sched-01")})
 
 
@@ -72,7 +52,7 @@ async def age_runs(db: Database, by: dt.timedelta) -> None:
 
 
 async def test_a_due_portal_runs_once_per_slot(db: Database, keyed: Settings) -> None:
-    worker = scheduler(db, keyed, bizinfo_pages)
+    worker = scheduler(db, keyed, bizinfo_api_pages)
     assert await worker.tick() == ["bizinfo"]
     await worker.wait_idle()
     assert await worker.tick() == []  # not due again for an hour
@@ -100,7 +80,7 @@ async def test_disabled_portals_never_run_and_config_changes_apply_next_tick(
 ) -> None:
     async with db.session_scope() as session:
         await session.execute(update(ScrapingConfig).values(is_enabled=False))
-    worker = scheduler(db, keyed, bizinfo_pages)
+    worker = scheduler(db, keyed, bizinfo_api_pages)
     assert await worker.tick() == []
     async with db.session_scope() as session:
         await session.execute(
@@ -125,7 +105,7 @@ async def test_a_dead_runs_lease_expires_and_the_portal_runs_again(
             .where(PortalState.portal_id == "bizinfo")
             .values(lease_owner="dead-host:1", lease_expires_at=past + dt.timedelta(minutes=2))
         )
-    worker = scheduler(db, keyed, bizinfo_pages)
+    worker = scheduler(db, keyed, bizinfo_api_pages)
     assert await worker.tick() == ["bizinfo"]
     await worker.wait_idle()
     dead, redone = await runs(db)
@@ -140,7 +120,7 @@ async def test_a_live_lease_keeps_others_out(db: Database, keyed: Settings) -> N
             .where(PortalState.portal_id == "bizinfo")
             .values(lease_owner="other", lease_expires_at=utcnow() + dt.timedelta(minutes=2))
         )
-    assert await scheduler(db, keyed, bizinfo_pages).tick() == []
+    assert await scheduler(db, keyed, bizinfo_api_pages).tick() == []
     assert await runs(db) == []
 
 
@@ -155,7 +135,7 @@ async def test_shutdown_mid_run_cancels_it_with_its_counts(db: Database, keyed: 
             except asyncio.CancelledError:
                 cut.set()
                 raise
-        return bizinfo_pages(request)
+        return bizinfo_api_pages(request)
 
     worker = scheduler(db, keyed, first_page_fast_then_hang)
     await worker.tick()

@@ -5,42 +5,24 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import httpx
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import update
 
-from apptest import create_app
+from apptest import bizinfo_api_pages, create_app, only_bizinfo_runnable
 from paperwork.config import Settings
 from paperwork.db import Database
-from paperwork.models import ScrapingConfig
-
-FIXTURES = Path(__file__).parent.parent / "fixtures" / "portals"
 
 
 async def bizinfo_pages(request: httpx.Request) -> httpx.Response:
     await asyncio.sleep(0.05)  # long enough for a second "run now" to find this one running
-    page = request.url.params.get("pageIndex", "1")
-    name = "bizinfo_api_live.json" if page == "1" else "bizinfo_api_live_page2.json"
-    return httpx.Response(200, content=(FIXTURES / name).read_bytes())
+    return bizinfo_api_pages(request)
 
 
 @pytest.fixture
 async def run_api(settings: Settings, db: Database) -> AsyncIterator[httpx.AsyncClient]:
-    async with db.session_scope() as session:
-        await session.execute(
-            update(ScrapingConfig).values(
-                start_time=None, end_time=None, weekdays_only=False,
-                random_delay_min=0, random_delay_max=0, interval_hours=1,
-            )
-        )  # fmt: skip
-        await session.execute(
-            update(ScrapingConfig)
-            .where(ScrapingConfig.portal_id != "bizinfo")
-            .values(is_enabled=False)
-        )
+    await only_bizinfo_runnable(db)
     keyed = settings.model_copy(update={"bizinfo_api_key": SecretStr("TEST-KEY-runs-01")})
     app = create_app(keyed, portal_transport=httpx.MockTransport(bizinfo_pages))
     async with app.router.lifespan_context(app):
