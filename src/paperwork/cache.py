@@ -30,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.data_version_repository import current_version
 from paperwork.db import Database
-from paperwork.envelope import now_iso
+from paperwork.envelope import model_data, now_iso
 
 MAX_ENTRIES = 1024
 
@@ -114,9 +114,7 @@ class AnswerCache:
         async with self.database.session_scope() as session:
             data = await compute(session)
         if isinstance(data, BaseModel):
-            # Python mode, then orjson: datetimes keep their "+00:00" offset (pydantic's own
-            # JSON would write "Z"), as every answer always had.
-            data = data.model_dump(by_alias=True)
+            data = model_data(data)
         body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
         entry = CachedData(body, etag, version, self._clock())

@@ -24,10 +24,16 @@ def iso(value: dt.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def model_data(model: BaseModel) -> Any:
+    """A response model as the data orjson renders: by alias (the seed's keys), in Python mode so
+    that orjson writes datetimes with their "+00:00" offset (pydantic's JSON mode writes "Z")."""
+    return model.model_dump(by_alias=True)
+
+
 def _model_as_json(value: Any) -> Any:
     # orjson asks only for what it cannot render itself: plain dicts stay on its fast path.
     if isinstance(value, BaseModel):
-        return value.model_dump(mode="json", by_alias=True)
+        return model_data(value)
     raise TypeError(f"cannot render {type(value).__name__} as JSON")
 
 

@@ -39,4 +39,4 @@ async def daily_stats(
     stats = await v1_stats_service.daily_stats(
         session, days=days, today=today, tz=request.app.state.settings.tz, now=now
     )
-    return ok(stats.model_dump())
+    return ok(stats)
