@@ -46,11 +46,12 @@ async def collection_page(
     return cast(Sequence[Any], result.all())
 
 
-async def count_programs(session: AsyncSession, *, portal_id: str | None = None) -> int:
-    """Exact count from the trigger-kept counters: one tiny read instead of a table scan."""
+async def count_programs(session: AsyncSession, *, portal_ids: Sequence[str] = ()) -> int:
+    """Exact count, of every portal or of ``portal_ids``, from the trigger-kept counters: one
+    tiny read instead of a table scan."""
     statement = select(func.coalesce(func.sum(ProgramCount.count), 0))
-    if portal_id is not None:
-        statement = statement.where(ProgramCount.portal_id == portal_id)
+    if portal_ids:
+        statement = statement.where(ProgramCount.portal_id.in_(portal_ids))
     return int(await session.scalar(statement) or 0)
 
 

@@ -66,7 +66,8 @@ async def collection_list(
     rows = await repository.collection_page(
         session, portal_id=portal_id, limit=limit, offset=offset
     )
-    total = await repository.count_programs(session, portal_id=portal_id)
+    portal_ids = () if portal_id is None else (portal_id,)
+    total = await repository.count_programs(session, portal_ids=portal_ids)
     items = [_collection_item(row) for row in rows]
     return CollectionPage(
         items=items,

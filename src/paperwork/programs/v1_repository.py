@@ -19,7 +19,8 @@ from sqlalchemy import and_ as sql_and
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 
-from paperwork.models import ProgramChange, ProgramCount, RawScrapedData, SupportProgram
+from paperwork.models import ProgramChange, RawScrapedData, SupportProgram
+from paperwork.programs.repository import count_programs
 from paperwork.programs.search_repository import contains, relevance, search_condition
 from paperwork.programs.search_terms import search_terms
 from paperwork.programs.v1_schemas import ProgramFilters, ProgramSort
@@ -179,10 +180,7 @@ async def count(
     """The page's total. Unfiltered (or by portal only) it is the trigger-kept counters' sum,
     one tiny read; otherwise a count over the same, indexed, conditions."""
     if _counted_by_triggers(filters) and not with_deadline:
-        total = select(func.coalesce(func.sum(ProgramCount.count), 0))
-        if filters.portal_ids:
-            total = total.where(ProgramCount.portal_id.in_(filters.portal_ids))
-        return int(await session.scalar(total) or 0)
+        return await count_programs(session, portal_ids=filters.portal_ids)
     statement = (
         select(func.count()).select_from(SP).where(*_where(session, filters, today, with_deadline))
     )
