@@ -74,9 +74,14 @@ class QueryTerm:
     text: str
     tokens: frozenset[str]
 
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """The word's exact form as a regular expression over text folded by ``fold``."""
+        return _pattern(self.text)
+
     def found_in(self, folded_text: str) -> bool:
         """Whether text folded by ``fold`` holds this word exactly (not just its tokens)."""
-        return _pattern(self.text).search(folded_text) is not None
+        return self.pattern.search(folded_text) is not None
 
 
 def _runs(folded: str) -> Iterator[tuple[bool, str]]:
