@@ -154,6 +154,7 @@ def make_program(db: Database, clock: Clock) -> Any:
 
     from paperwork.models import SupportProgram
     from paperwork.programs.dedupe import dedupe_key
+    from paperwork.search.index import search_document
 
     counter = iter(range(1, 1_000_000))
 
@@ -188,6 +189,14 @@ def make_program(db: Database, clock: Clock) -> Any:
             "dedupe_key",
             dedupe_key(values["title"], values["implementing_agency"], values["apply_end"]),
         )
+        # And its search index columns.
+        document = search_document(
+            values["title"],
+            values["implementing_agency"],
+            values["target_audience"],
+            values["description"],
+        )
+        values = document.columns(db.dialect) | values
         async with db.session_scope() as session:
             program = SupportProgram(**values)
             session.add(program)

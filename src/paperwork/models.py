@@ -19,13 +19,16 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from paperwork.db import Base, UTCDateTime, utcnow
 
 # JSONB on PostgreSQL (indexable, compact), plain JSON text on SQLite.
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# The search index's text (paperwork.search.index): a tsvector on PostgreSQL, the units an FTS5
+# table indexes on SQLite.
+SearchText = Text().with_variant(TSVECTOR(), "postgresql")
 
 
 class SupportProgram(Base):
@@ -81,6 +84,10 @@ class SupportProgram(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set by the pipeline when the content changes; seeing an item again only moves last_seen_at.
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Written with the searched fields (paperwork.search.index.search_document); deferred: only
+    # the search's SQL reads them, never an entity load.
+    search_vector: Mapped[str | None] = mapped_column(SearchText, deferred=True)
+    search_head: Mapped[str | None] = mapped_column(SearchText, deferred=True)
 
 
 class ProgramCount(Base):

@@ -62,12 +62,15 @@ def _comparable(value: Any) -> str | None:
     return str(value)
 
 
-def program_columns(program: NormalizedProgram) -> dict[str, Any]:
+def program_columns(p: Prepared, dialect: str) -> dict[str, Any]:
+    """The columns a promoted item writes: its fields and what is derived from them."""
+    program, search = p.program, p.search
+    assert program is not None and search is not None
     columns = {name: getattr(program, name) for name in PROGRAM_FIELDS}
     columns["dedupe_key"] = dedupe_key(
         program.title, program.implementing_agency, program.apply_end
     )
-    return columns
+    return columns | search.columns(dialect)
 
 
 class Pipeline:
@@ -206,7 +209,7 @@ class Pipeline:
         return {
             "portal_id": self.portal_id,
             "external_id": p.item.external_id,
-            **program_columns(p.program),
+            **program_columns(p, self.database.dialect),
             "data_quality_score": p.score,
             "content_hash": p.content_hash,
             "original_raw_id": p.raw_id,
@@ -223,7 +226,7 @@ class Pipeline:
         assert p.program is not None
         return {
             "id": current.id,
-            **program_columns(p.program),
+            **program_columns(p, self.database.dialect),
             "data_quality_score": p.score,
             "content_hash": p.content_hash,
             "original_raw_id": p.raw_id,

@@ -14,6 +14,7 @@ from typing import Protocol
 
 from paperwork.collectors.base import ItemError, NormalizedProgram, RawItem
 from paperwork.collectors.quality import content_hash, quality_score
+from paperwork.search.index import SearchDocument, search_document
 from paperwork.vocabulary import RawStatus
 
 log = logging.getLogger(__name__)
@@ -31,6 +32,7 @@ class Prepared:
     program: NormalizedProgram | None = None
     score: float | None = None
     content_hash: str | None = None
+    search: SearchDocument | None = None  # the program's search index columns
     status: RawStatus = RawStatus.failed
     reason: str | None = None
     raw_id: int = 0  # set once the raw row is written
@@ -58,8 +60,12 @@ def prepare(item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: 
         prepared.status = RawStatus.rejected
         reasons = "; ".join(score.reasons) or "below threshold"
         prepared.reason = f"quality {score.score} < {threshold}: {reasons}"
-    else:
-        prepared.status = RawStatus.promoted
+        return prepared
+    prepared.status = RawStatus.promoted
+    # Tokenised here, in the prepare pool's worker when there is one, not between the writes.
+    prepared.search = search_document(
+        program.title, program.implementing_agency, program.target_audience, program.description
+    )
     return prepared
 
 

@@ -24,7 +24,7 @@ from fastapi import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.cache import AnswerCache, answer, etag_matches, not_modified
-from paperwork.programs import seed_service, v1_files, v1_service
+from paperwork.programs import facets, seed_service, v1_files, v1_service
 from paperwork.programs.seed_schemas import ProgramStats, ScrapingStatus
 from paperwork.programs.v1_schemas import ProgramFilters, ProgramPage, ProgramSort
 
@@ -69,28 +69,40 @@ async def program_page(
     cache: AnswerCache,
     filters: ProgramFilters,
     *,
-    sort: ProgramSort,
+    sort: ProgramSort | None,
     limit: int,
     offset: int,
+    after: str | None,
+    facet_names: tuple[str, ...],
     today: dt.date,
     if_none_match: str | None,
 ) -> Response:
+    resolved = v1_service.resolve_sort(sort, filters)
     # Statuses and d-days move with the day: every key names it.
     selection = f"{today}:{filters.cache_key()}"
 
     async def compute(session: AsyncSession) -> ProgramPage:
-        items = await v1_service.page_items(
-            session, filters, sort=sort, limit=limit, offset=offset, today=today
+        page = await v1_service.page_items(
+            session, filters, sort=resolved, limit=limit, offset=offset, after=after, today=today
         )
-        total = v1_service.total_known_from(items, limit=limit, offset=offset)
+        total = v1_service.total_known_from(page.items, limit=limit, offset=offset, after=after)
         if total is None:
             total = await cache.value(
                 f"programs-total:{selection}",
                 lambda session: v1_service.count_matches(session, filters, today=today),
             )
-        return v1_service.program_page(items, total=total, limit=limit, offset=offset)
+        counts = None
+        if facet_names:
+            counts = await cache.value(
+                f"programs-facets:{','.join(facet_names)}:{selection}",
+                lambda session: facets.facet_counts(session, filters, facet_names, today=today),
+            )
+        return v1_service.program_page(
+            page, total=total, limit=limit, offset=offset, facets=counts
+        )
 
-    entry = await cache.get_or_compute(f"programs:{sort}:{limit}:{offset}:{selection}", compute)
+    key = f"programs:{resolved}:{limit}:{offset}:{after}:{','.join(facet_names)}:{selection}"
+    entry = await cache.get_or_compute(key, compute)
     return answer(entry, if_none_match=if_none_match)
 
 
@@ -125,15 +137,15 @@ async def csv_export(
     session: AsyncSession,
     filters: ProgramFilters,
     *,
-    sort: ProgramSort,
+    sort: ProgramSort | None,
     today: dt.date,
     if_none_match: str | None,
 ) -> Response:
-    v1_service.check_sort(sort, filters)  # a bad sort is a 422, whatever the client holds
-    etag = await _export_etag(session, filters, today=today, variant=f"csv:{sort}")
+    resolved = v1_service.resolve_sort(sort, filters)  # a bad sort is a 422, whatever is held
+    etag = await _export_etag(session, filters, today=today, variant=f"csv:{resolved}")
     if etag_matches(if_none_match, etag):
         return not_modified(etag)
-    export = await v1_service.csv_export(session, filters, sort=sort, today=today)
+    export = await v1_service.csv_export(session, filters, sort=resolved, today=today)
     return v1_files.csv_file(export, etag)
 
 

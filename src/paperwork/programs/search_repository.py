@@ -1,105 +1,160 @@
-"""The SQL of text search over programs, with its dialect branch, and the search objects the
-migrations create. One meaning on both databases: every whitespace-separated term of the query
-(``search_terms``) must occur, as a substring (inside words: Korean attaches particles without
-spaces), in the title, agency, description or target; case-insensitive.
+"""The SQL of text search over programs, with its dialect branch: which programs match a query,
+their relevance score, and (re)filling the index columns. The meaning is the search package's
+(``paperwork.search``): every query word, or one of its abbreviation alternatives, is found in
+the title, agency, target or description (``SearchQuery.found_in``).
 
-PostgreSQL answers with ``ILIKE`` on each column, served by the pg_trgm GIN index of migration
-0003. SQLite answers terms of three or more characters with FTS5 trigram ``MATCH`` (a quoted
-phrase, so operators and quotes are text) and shorter terms, which no trigram index can serve,
-with ``LIKE``. Both are exact substring tests, so the same rows match. (One difference is
-accepted: SQLite folds case of ASCII letters only for terms under three characters.)
+- **PostgreSQL**: ``search_vector @@ <tsquery>`` served by the GIN index of migration 0006; a
+  word of several units is a phrase (``<->``) over the units' positions, so the index answers
+  exactly without reading the text. The score tests each word against ``search_head`` with
+  weights (``:A`` title, ``:B`` agency/target).
+- **SQLite**: the FTS5 table of migration 0006 finds the programs holding every unit; when a
+  word has several units, the exact rule runs on those candidates (a Python SQL function), and
+  the score is a Python SQL function too (``paperwork.search.scoring``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable
 
-from sqlalchemy import ColumnElement, case, column, literal_column, or_, select, table
-from sqlalchemy import and_ as sql_and
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Integer,
+    and_,
+    bindparam,
+    case,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSQUERY
 
 from paperwork.models import SupportProgram
-
-# A mapped column (SupportProgram.title) or any SQL text expression.
-TextColumn = ColumnElement[Any] | QueryableAttribute[Any]
+from paperwork.search.index import fts_query, needs_exact_check, search_document, ts_query, ts_term
+from paperwork.search.query import SearchQuery
+from paperwork.search.scoring import BODY, FOUND_FUNCTION, HEAD, SCORE_FUNCTION, TITLE
 
 SP = SupportProgram
 
-# The schema objects of migration 0003 that the models cannot describe.
-FTS_TABLE = "support_programs_fts"
-PG_TRIGRAM_INDEX = "ix_support_programs_search_trgm"
+# The schema objects of migration 0006 that the models cannot describe.
+FTS_TABLE = "support_programs_search"
+PG_INDEX = "ix_support_programs_search_vector"
 
-# FTS5's trigram tokenizer indexes 3-character sequences; a shorter phrase matches nothing.
-TRIGRAM = 3
-LIKE_ESCAPE = "\\"
-
-# Where a term was found, for sort=relevance: a hit in the title says more than one in the text.
-WEIGHTS = (
-    (SP.title, 8),
-    (SP.implementing_agency, 4),
-    (SP.target_audience, 2),
-    (SP.description, 1),
-)
-SEARCHED = tuple(column for column, _weight in WEIGHTS)
+FILL_BATCH = 1_000
 
 
 def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
     """Alembic ``include_name`` hook: keep the search objects out of model comparisons."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return False  # the FTS5 table and its shadow tables (_data, _idx, _docsize, _config)
-    return not (type_ == "index" and name == PG_TRIGRAM_INDEX)
+    return not (type_ == "index" and name == PG_INDEX)
 
 
-def like_pattern(text: str) -> str:
-    """``%text%`` with LIKE's wildcards escaped, so ``%`` and ``_`` are searched as text."""
-    escaped = (
-        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
-        .replace("%", LIKE_ESCAPE + "%")
-        .replace("_", LIKE_ESCAPE + "_")
+def _tsquery(value: str) -> ColumnElement[object]:
+    return bindparam(None, value, type_=TSQUERY, unique=True)
+
+
+def search_condition(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
+    """Programs matching every word of ``query``."""
+    if dialect == "postgresql":
+        return SP.search_vector.bool_op("@@")(_tsquery(ts_query(query.groups)))
+    fts = table(FTS_TABLE, column("rowid"))
+    candidates = select(fts.c.rowid).where(
+        literal_column(FTS_TABLE).match(fts_query(query.groups))
     )
-    return f"%{escaped}%"
+    condition = SP.id.in_(candidates)
+    if not needs_exact_check(query.groups):
+        return condition
+    found = getattr(func, FOUND_FUNCTION)(
+        SP.title, SP.implementing_agency, SP.target_audience, SP.description, query.text
+    )
+    return and_(condition, found == 1)
 
 
-def contains(column: TextColumn, text: str) -> ColumnElement[bool]:
-    """Case-insensitive substring test (``ILIKE`` on PostgreSQL, ``lower() LIKE`` on SQLite).
+def score(dialect: str, query: SearchQuery) -> ColumnElement[int]:
+    """``paperwork.search.scoring.score`` in SQL: higher ranks first."""
+    if dialect != "postgresql":
+        return getattr(func, SCORE_FUNCTION)(
+            SP.title, SP.implementing_agency, SP.target_audience, query.text, type_=Integer
+        )
+    head = func.coalesce(SP.search_head, literal("", type_=SP.search_head.type))
 
-    A term without cased letters (Hangul, digits) is the same test with plain ``LIKE``, which
-    PostgreSQL runs about three times faster than ``ILIKE`` over Korean text."""
-    if text.lower() == text.upper():
-        return column.like(like_pattern(text), escape=LIKE_ESCAPE)
-    return column.ilike(like_pattern(text), escape=LIKE_ESCAPE)
+    def in_head(tsquery: str) -> ColumnElement[bool]:
+        return head.bool_op("@@")(_tsquery(tsquery))
 
-
-def fts_phrase(term: str) -> str:
-    """A term as one FTS5 string: inside double quotes every character is literal text."""
-    return '"' + term.replace('"', '""') + '"'
-
-
-def _in_any_column(term: str) -> ColumnElement[bool]:
-    return or_(*(contains(column, term) for column in SEARCHED))
-
-
-def search_condition(dialect: str, terms: Sequence[str]) -> ColumnElement[bool]:
-    """Rows where every term occurs in some searched column."""
-    if dialect != "sqlite":
-        return sql_and(*(_in_any_column(term) for term in terms))
-    long_terms = [term for term in terms if len(term) >= TRIGRAM]
-    conditions = [_in_any_column(term) for term in terms if len(term) < TRIGRAM]
-    if long_terms:
-        fts = table(FTS_TABLE, column("rowid"))
-        expression = " AND ".join(fts_phrase(term) for term in long_terms)
-        matches = select(fts.c.rowid).where(literal_column(FTS_TABLE).match(expression))
-        conditions.append(SP.id.in_(matches))
-    return sql_and(*conditions)
+    total: ColumnElement[int] = literal(0)
+    for group in query.groups:
+        total = total + case(
+            (in_head(ts_query([group], "A")), TITLE),
+            (in_head(ts_query([group], "B")), HEAD),
+            else_=BODY,
+        )
+    doubled = total * 2
+    if query.phrase is None:
+        return doubled
+    return doubled + case((in_head(f"({ts_term(query.phrase, 'AB')})"), 1), else_=0)
 
 
-def relevance(terms: Sequence[str]) -> ColumnElement[int]:
-    """A score that ranks the same on both databases (unlike ``bm25`` or ``similarity``):
-    for each term, the weights of the columns it occurs in."""
-    score: ColumnElement[int] | None = None
-    for term in terms:
-        for searched, weight in WEIGHTS:
-            part = case((contains(searched, term), weight), else_=0)
-            score = part if score is None else score + part
-    return score if score is not None else literal_column("0")
+# --- filling the index columns (migration 0006, ``paperwork search reindex``) --------------
+
+
+def fill_search_columns(
+    connection: Connection,
+    *,
+    only_missing: bool,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Compute ``search_vector``/``search_head`` for every program (or those without them), in
+    batches by id, committing nothing itself; returns how many were written. ``on_progress``
+    gets (done, total) after each batch."""
+    dialect = connection.dialect.name
+    missing = " AND search_vector IS NULL" if only_missing else ""
+    total = connection.scalar(text(f"SELECT count(*) FROM support_programs WHERE true{missing}"))
+    done, last_id = 0, 0
+    while True:
+        rows = connection.execute(
+            text(
+                "SELECT id, title, implementing_agency, target_audience, description "
+                f"FROM support_programs WHERE id > :last{missing} ORDER BY id LIMIT :n"
+            ),
+            {"last": last_id, "n": FILL_BATCH},
+        ).all()
+        if not rows:
+            return done
+        values = [
+            {"id": row.id, **search_document(*row[1:]).columns(dialect)} for row in rows
+        ]
+        _write_search_columns(connection, dialect, values)
+        done += len(rows)
+        last_id = rows[-1].id
+        if on_progress is not None:
+            on_progress(done, int(total or 0))
+
+
+def _write_search_columns(connection: Connection, dialect: str, values: list[dict[str, object]]) -> None:
+    if dialect == "postgresql":
+        connection.execute(
+            text(
+                "UPDATE support_programs AS p SET search_vector = v.vector::tsvector, "
+                "search_head = v.head::tsvector "
+                "FROM unnest(CAST(:ids AS INTEGER[]), CAST(:vectors AS TEXT[]), "
+                "CAST(:heads AS TEXT[])) AS v(id, vector, head) WHERE p.id = v.id"
+            ),
+            {
+                "ids": [value["id"] for value in values],
+                "vectors": [value["search_vector"] for value in values],
+                "heads": [value["search_head"] for value in values],
+            },
+        )
+        return
+    connection.execute(
+        text(
+            "UPDATE support_programs SET search_vector = :search_vector, "
+            "search_head = :search_head WHERE id = :id"
+        ),
+        values,
+    )

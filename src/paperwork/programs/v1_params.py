@@ -93,8 +93,10 @@ async def program_filters(
         str | None,
         Query(
             max_length=200,
-            description="Words to find in title, agency, description or target, inside words "
-            '("창업" finds "예비창업패키지"); every word must occur. Case-insensitive.',
+            description="Words to find in title, agency, target or description, inside Korean "
+            'words and regardless of spacing ("창업" finds "예비창업패키지", "스마트공장" finds '
+            '"스마트 공장"); Latin words at word starts ("ai" finds "AI기반"); agency short '
+            'names find full ones ("중기부"). Every word must occur.',
         ),
     ] = None,
     portal_id: Annotated[
@@ -165,9 +167,9 @@ async def program_filters(
 
 FiltersDep = Annotated[ProgramFilters, Depends(program_filters)]
 SortQuery = Annotated[
-    ProgramSort,
+    ProgramSort | None,
     Query(
-        description="-scraped_at (newest first), deadline (soonest first, none last), title, "
-        "or relevance (needs q, else 422: title hits rank above agency, target, description)."
+        description="-scraped_at (newest first; the default without q), deadline (soonest "
+        "first, none last), title, or relevance (the default with q; without q a 422)."
     ),
 ]

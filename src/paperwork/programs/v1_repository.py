@@ -5,25 +5,32 @@ portals.
 Status is computed from the parsed period against a ``today`` the caller passes (Asia/Seoul),
 never from the portals' status strings; ``program_status.program_status`` and
 ``status_condition`` here are the one rule written twice, in Python for items and in SQL for the
-filter. The search conditions, and their dialect branch, are ``search_repository``'s.
+filter. The search conditions and score, and their dialect branch, are ``search_repository``'s.
+
+Every order is a list of ``SortKey``s ending on id, so a page can also start *after* a row
+(keyset paging: ``after`` holds the previous page's last key values), at the same cost on every
+page.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, func, not_, or_, select
+from sqlalchemy import ColumnElement, Integer, case, false, func, literal, not_, or_, select
 from sqlalchemy import and_ as sql_and
+from sqlalchemy import cast as sql_cast
+from sqlalchemy import tuple_ as sql_tuple
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.orm import QueryableAttribute
 
 from paperwork.models import ProgramChange, RawScrapedData, SupportProgram
+from paperwork.programs import search_repository
 from paperwork.programs.repository import count_programs
-from paperwork.programs.search_repository import contains, relevance, search_condition
-from paperwork.programs.search_terms import search_terms
 from paperwork.programs.v1_schemas import ProgramFilters, ProgramSort
+from paperwork.search.query import SearchQuery, parse_query
 from paperwork.vocabulary import ROLLING_PERIOD_KINDS, ProgramStatus
 
 SP = SupportProgram
@@ -31,6 +38,10 @@ SP = SupportProgram
 # The feed's order, which no list sort offers: newest first collected first.
 FIRST_SEEN: Literal["first_seen"] = "first_seen"
 Order = ProgramSort | Literal["first_seen"]
+
+LIKE_ESCAPE = "\\"
+# Days to a deadline of a program without one, in the relevance order: after every dated one.
+NO_DEADLINE_DAYS = 1_000_000
 
 # What a list item shows: the long text columns stay in the database.
 ITEM_COLUMNS = (
@@ -52,6 +63,27 @@ ITEM_COLUMNS = (
     SP.first_seen_at,
     SP.data_quality_score,
 )
+
+
+def like_pattern(text: str) -> str:
+    """``%text%`` with LIKE's wildcards escaped, so ``%`` and ``_`` are searched as text."""
+    escaped = (
+        text.replace(LIKE_ESCAPE, LIKE_ESCAPE * 2)
+        .replace("%", LIKE_ESCAPE + "%")
+        .replace("_", LIKE_ESCAPE + "_")
+    )
+    return f"%{escaped}%"
+
+
+def contains(
+    column: ColumnElement[Any] | QueryableAttribute[Any], text: str
+) -> ColumnElement[bool]:
+    """Case-insensitive substring test, the text filters' (``ILIKE`` on PostgreSQL,
+    ``lower() LIKE`` on SQLite). A value without cased letters (Hangul, digits) is the same test
+    with plain ``LIKE``, which PostgreSQL runs about three times faster over Korean text."""
+    if text.lower() == text.upper():
+        return column.like(like_pattern(text), escape=LIKE_ESCAPE)
+    return column.ilike(like_pattern(text), escape=LIKE_ESCAPE)
 
 
 def status_condition(status: ProgramStatus, today: dt.date) -> ColumnElement[bool]:
@@ -114,9 +146,9 @@ def conditions(
         where.append(SP.apply_end <= filters.deadline_to)
     if filters.updated_since is not None:
         where.append(SP.updated_at >= filters.updated_since)
-    terms = search_terms(filters.q)
-    if terms:
-        where.append(search_condition(dialect, terms))
+    query = parse_query(filters.q)
+    if query is not None:
+        where.append(search_repository.search_condition(dialect, query))
     if filters.dedupe:
         # Twins are looked for among the matches only: with portal_id=kstartup, a program
         # also on bizinfo still shows, through its K-Startup copy.
@@ -124,18 +156,96 @@ def conditions(
     return where
 
 
-def order_for(order: Order, filters: ProgramFilters) -> tuple[UnaryExpression[Any], ...]:
-    """Every order ends on id, so pages never overlap or skip rows that tie."""
+@dataclass(frozen=True)
+class SortKey:
+    """One key of an order; ``kind`` says how a cursor carries its value, ``nullable`` keys
+    sort their NULLs last."""
+
+    expression: ColumnElement[Any]
+    descending: bool
+    kind: Literal["int", "str", "date", "datetime"]
+    nullable: bool = False
+
+    def ordered(self) -> ColumnElement[Any]:
+        ordered = self.expression.desc() if self.descending else self.expression.asc()
+        return ordered.nulls_last() if self.nullable else ordered
+
+    def beyond(self, value: Any) -> ColumnElement[bool]:
+        """Rows after ``value`` on this key alone."""
+        if value is None:
+            return false()  # NULLs come last: nothing is after a NULL but other NULLs
+        after = self.expression < value if self.descending else self.expression > value
+        return or_(after, self.expression.is_(None)) if self.nullable else after
+
+    def equal(self, value: Any) -> ColumnElement[bool]:
+        return self.expression.is_(None) if value is None else self.expression == value
+
+
+def _days_between(dialect: str, later: Any, earlier: Any) -> ColumnElement[int]:
+    if dialect == "postgresql":
+        return cast(ColumnElement[int], later - earlier)
+    return sql_cast(func.julianday(later) - func.julianday(earlier), Integer)
+
+
+def _relevance_keys(query: SearchQuery, dialect: str, today: dt.date) -> list[SortKey]:
+    """Score, then open or upcoming before closed, then the nearest deadline (the soonest of
+    the open, the latest of the closed; none last), then the newest."""
+    end = SP.apply_end
+    closed = case((end < today, 1), else_=0)
+    days = case(
+        (end.is_(None), NO_DEADLINE_DAYS),
+        (end >= today, _days_between(dialect, end, literal(today))),
+        else_=_days_between(dialect, literal(today), end),
+    )
+    return [
+        SortKey(search_repository.score(dialect, query), descending=True, kind="int"),
+        SortKey(closed, descending=False, kind="int"),
+        SortKey(days, descending=False, kind="int"),
+        SortKey(SP.scraped_at.expression, descending=True, kind="datetime"),
+        SortKey(SP.id.expression, descending=True, kind="int"),
+    ]
+
+
+def sort_keys(order: Order, filters: ProgramFilters, *, dialect: str, today: dt.date) -> list[SortKey]:
+    """The keys of ``order``; every order ends on id, so pages never overlap or skip rows
+    that tie."""
     if order == FIRST_SEEN:
-        return (SP.first_seen_at.desc(), SP.id.desc())
+        return [
+            SortKey(SP.first_seen_at.expression, descending=True, kind="datetime"),
+            SortKey(SP.id.expression, descending=True, kind="int"),
+        ]
     if order is ProgramSort.deadline:
-        return (SP.apply_end.asc().nulls_last(), SP.id.asc())
+        return [
+            SortKey(SP.apply_end.expression, descending=False, kind="date", nullable=True),
+            SortKey(SP.id.expression, descending=False, kind="int"),
+        ]
     if order is ProgramSort.by_title:
-        return (SP.title.asc(), SP.id.asc())
-    if order is ProgramSort.relevance:
-        score = relevance(search_terms(filters.q))
-        return (score.desc(), SP.scraped_at.desc(), SP.id.desc())
-    return (SP.scraped_at.desc(), SP.id.desc())
+        return [
+            SortKey(SP.title.expression, descending=False, kind="str"),
+            SortKey(SP.id.expression, descending=False, kind="int"),
+        ]
+    query = parse_query(filters.q)
+    if order is ProgramSort.relevance and query is not None:
+        return _relevance_keys(query, dialect, today)
+    return [
+        SortKey(SP.scraped_at.expression, descending=True, kind="datetime"),
+        SortKey(SP.id.expression, descending=True, kind="int"),
+    ]
+
+
+def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]:
+    """Rows that come after the row whose keys are ``values``. Keys of one direction without
+    NULLs compare as one row value, which an index on them serves; others key by key."""
+    uniform = len({key.descending for key in keys}) == 1
+    if uniform and not any(key.nullable for key in keys):
+        row = sql_tuple(*(key.expression for key in keys))
+        bound = sql_tuple(*(literal(v, type_=k.expression.type) for k, v in zip(keys, values, strict=True)))
+        return row < bound if keys[0].descending else row > bound
+    clauses = []
+    for index, key in enumerate(keys):
+        ties = [k.equal(v) for k, v in zip(keys[:index], values[:index], strict=True)]
+        clauses.append(sql_and(*ties, key.beyond(values[index])))
+    return or_(*clauses)
 
 
 def _dialect(session: AsyncSession) -> str:
@@ -158,16 +268,30 @@ async def rows(
     order: Order,
     limit: int,
     offset: int = 0,
+    after_keys: Sequence[Any] | None = None,
     with_deadline: bool = False,
+    with_description: bool = False,
 ) -> Sequence[Any]:
+    """A page in ``order``; each row also carries its sort key values as ``key0``, ``key1``...
+    (a cursor is made of the last row's), and ``description`` when asked (highlights)."""
+    keys = sort_keys(order, filters, dialect=_dialect(session), today=today)
+    where = _where(session, filters, today, with_deadline)
+    if after_keys is not None:
+        where.append(after(keys, after_keys))
+    columns = [*ITEM_COLUMNS, *(SP.description,) * with_description]
     statement = (
-        select(*ITEM_COLUMNS)
-        .where(*_where(session, filters, today, with_deadline))
-        .order_by(*order_for(order, filters))
+        select(*columns, *(key.expression.label(f"key{i}") for i, key in enumerate(keys)))
+        .where(*where)
+        .order_by(*(key.ordered() for key in keys))
         .limit(limit)
         .offset(offset)
     )
     return cast(Sequence[Any], (await session.execute(statement)).all())
+
+
+def key_kinds(order: Order, filters: ProgramFilters) -> list[str]:
+    """How a cursor of ``order`` carries each key value (dialect and day do not change it)."""
+    return [key.kind for key in sort_keys(order, filters, dialect="", today=dt.date.min)]
 
 
 def _counted_by_triggers(filters: ProgramFilters) -> bool:
@@ -175,15 +299,22 @@ def _counted_by_triggers(filters: ProgramFilters) -> bool:
 
 
 async def count(
-    session: AsyncSession, filters: ProgramFilters, *, today: dt.date, with_deadline: bool = False
+    session: AsyncSession,
+    filters: ProgramFilters,
+    *,
+    today: dt.date,
+    with_deadline: bool = False,
+    cap: int | None = None,
 ) -> int:
     """The page's total. Unfiltered (or by portal only) it is the trigger-kept counters' sum,
-    one tiny read; otherwise a count over the same, indexed, conditions."""
+    one tiny read; otherwise a count over the same, indexed, conditions, which stops at
+    ``cap`` + 1 when a cap is given (more than ``cap`` is all the caller needs to know)."""
     if _counted_by_triggers(filters) and not with_deadline:
         return await count_programs(session, portal_ids=filters.portal_ids)
-    statement = (
-        select(func.count()).select_from(SP).where(*_where(session, filters, today, with_deadline))
-    )
+    matches = select(SP.id).where(*_where(session, filters, today, with_deadline))
+    if cap is not None:
+        matches = matches.limit(cap + 1)
+    statement = select(func.count()).select_from(matches.subquery())
     return int(await session.scalar(statement) or 0)
 
 

@@ -20,7 +20,8 @@ from paperwork.envelope import Envelope, error_responses, file_error_responses
 from paperwork.programs import cached
 from paperwork.programs.v1_files import CSVResponse, ICSResponse, RSSResponse
 from paperwork.programs.v1_params import FiltersDep, SortQuery
-from paperwork.programs.v1_schemas import ProgramDetail, ProgramPage, ProgramSort
+from paperwork.programs.facets import parse_facets
+from paperwork.programs.v1_schemas import ProgramDetail, ProgramPage
 from paperwork.programs.v1_service import EXPORT_CAP, FEED_SIZE
 
 router = APIRouter(prefix="/api/v1", tags=["programs"])
@@ -32,7 +33,20 @@ FAILURES: dict[int | str, dict[str, Any]] = {**NOT_MODIFIED, **error_responses(4
 FILE_FAILURES = {**NOT_MODIFIED, **file_error_responses(422, 429, 500, 503)}
 
 
-LIST_DESCRIPTION = """Search and filter programs; the answer is `{items, total, limit, offset}`.
+LIST_DESCRIPTION = """Search and filter programs; the answer is `{items, total, total_relation,
+limit, offset, next_cursor, facets}`.
+
+- **q** finds every word in title, agency, target or description, inside Korean words and
+  regardless of spacing ("스마트공장" finds "스마트 공장"); Latin words and numbers at word starts,
+  ignoring case ("ai" finds "AI기반", not "mail"); agency short names find full names and back
+  ("중기부" finds "중소벤처기업부"). Items then carry `highlights`. With `q`, the default sort is
+  `relevance` (see the README for the rule). `total` is exact up to 10,000 matches; beyond,
+  it is 10,000 and `total_relation` is `"gte"`.
+- **cursor**: pass a page's `next_cursor` (with the same filters and sort) for the next page:
+  as fast at page 5,000 as at page 1, and stable while programs are added. `offset` must then
+  be 0.
+- **facets** (e.g. `portal_id,status,region,category`): counts per value for the same search
+  and filters, each facet ignoring its own filter, so a choice can be widened.
 
 - **Text filters** (`category`, `region`, `agency`, `target`) match when the field *contains*
   the value, ignoring case; a repeated filter matches any of its values; different filters
@@ -62,9 +76,19 @@ async def list_programs(
     cache: CacheDep,
     filters: FiltersDep,
     today: TodayDep,
-    sort: SortQuery = ProgramSort.newest,
+    sort: SortQuery = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    cursor: Annotated[
+        str | None, Query(max_length=1_000, description="A previous page's next_cursor.")
+    ] = None,
+    facets: Annotated[
+        str | None,
+        Query(
+            max_length=200,
+            description="Comma-separated: portal_id, status, region, category.",
+        ),
+    ] = None,
     if_none_match: IfNoneMatch = None,
 ) -> Any:
     return await cached.program_page(
@@ -73,6 +97,8 @@ async def list_programs(
         sort=sort,
         limit=limit,
         offset=offset,
+        after=cursor,
+        facet_names=parse_facets(facets),
         today=today,
         if_none_match=if_none_match,
     )
@@ -92,7 +118,7 @@ async def export_csv(
     session: SessionDep,
     filters: FiltersDep,
     today: TodayDep,
-    sort: SortQuery = ProgramSort.newest,
+    sort: SortQuery = None,
     if_none_match: IfNoneMatch = None,
 ) -> Response:
     return await cached.csv_export(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -18,6 +19,14 @@ class ProgramSort(StrEnum):
     deadline = "deadline"
     relevance = "relevance"
     by_title = "title"  # a member named "title" would hide str.title
+
+
+class Highlights(BaseModel):
+    title: str = Field(description="The title, HTML-escaped, each match in <mark>…</mark>.")
+    description: str | None = Field(
+        description="About 120 characters of the description around its first match, escaped "
+        "and marked the same way ('…' where cut); its beginning when it has no match."
+    )
 
 
 class ProgramRead(BaseModel):
@@ -43,6 +52,9 @@ class ProgramRead(BaseModel):
     scraped_at: dt.datetime
     updated_at: dt.datetime
     quality_score: float | None
+    highlights: Highlights | None = Field(
+        default=None, description="Where the search words were found; null without q."
+    )
 
 
 class ChangeRead(BaseModel):
@@ -68,11 +80,26 @@ class ProgramDetail(ProgramRead):
     )
 
 
+class FacetCount(BaseModel):
+    value: str
+    count: int
+
+
 class ProgramPage(BaseModel):
     items: list[ProgramRead]
     total: int
+    total_relation: Literal["eq", "gte"] = Field(
+        description='"eq": total is exact; "gte": more matches than total (10,000) were found.'
+    )
     limit: int
     offset: int
+    next_cursor: str | None = Field(
+        description="Send as cursor (same filters and sort) for the page after this one; "
+        "null on the last page."
+    )
+    facets: dict[str, list[FacetCount]] | None = Field(
+        default=None, description="Counts per value of each field asked for in facets."
+    )
 
 
 @dataclass(frozen=True)

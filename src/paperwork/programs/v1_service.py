@@ -17,10 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.errors import InvalidInput, NotFound
 from paperwork.portals.catalog import portal_name
-from paperwork.programs import exports, json_columns, v1_repository
+from paperwork.programs import cursor, exports, json_columns, v1_repository
 from paperwork.programs.program_status import d_day, program_status
-from paperwork.programs.search_terms import search_terms
 from paperwork.programs.v1_repository import FIRST_SEEN
+from paperwork.search.highlight import description_snippet, highlight_title
+from paperwork.search.query import SearchQuery, parse_query
 from paperwork.programs.v1_schemas import (
     ChangeRead,
     ProgramDetail,
@@ -34,11 +35,20 @@ from paperwork.programs.v1_schemas import (
 CHANGES_SHOWN = 200
 EXPORT_CAP = 10_000
 FEED_SIZE = 50
+# A search's total is exact up to here; beyond it the answer says "gte" (counting every match
+# of a one-syllable word would cost more than the page).
+EXACT_TOTAL_CAP = 10_000
 
 
-def check_sort(sort: ProgramSort, filters: ProgramFilters) -> None:
-    if sort is ProgramSort.relevance and not search_terms(filters.q):
+def resolve_sort(sort: ProgramSort | None, filters: ProgramFilters) -> ProgramSort:
+    """The sort asked for, or the default: relevance with a search, newest first without.
+    sort=relevance without a search is a 422."""
+    searching = parse_query(filters.q) is not None
+    if sort is None:
+        return ProgramSort.relevance if searching else ProgramSort.newest
+    if sort is ProgramSort.relevance and not searching:
         raise InvalidInput("sort=relevance needs a search query (q)")
+    return sort
 
 
 def program_fields(row: Any, today: dt.date) -> dict[str, Any]:
@@ -72,6 +82,21 @@ def program_item(row: Any, today: dt.date) -> ProgramRead:
     return ProgramRead(**program_fields(row, today))
 
 
+@dataclass(frozen=True)
+class PageItems:
+    """One page's items as ``ProgramRead`` fields and the cursor of the page after it."""
+
+    items: list[dict[str, Any]]
+    next_cursor: str | None
+
+
+def _highlights(query: SearchQuery, row: Any) -> dict[str, str | None]:
+    return {
+        "title": highlight_title(row.title, query.groups),
+        "description": description_snippet(row.description, query.groups),
+    }
+
+
 async def page_items(
     session: AsyncSession,
     filters: ProgramFilters,
@@ -79,32 +104,76 @@ async def page_items(
     sort: ProgramSort,
     limit: int,
     offset: int,
+    after: str | None,
     today: dt.date,
-) -> list[dict[str, Any]]:
-    """One page of the matches, in ``sort`` order, as ``ProgramRead`` fields: ``program_page``
-    validates them with the page in one pass (a search's first answer is on the hot path)."""
-    check_sort(sort, filters)
+) -> PageItems:
+    """One page of the matches in ``sort`` order (``program_page`` validates them with the
+    page in one pass: a search's first answer is on the hot path), starting ``offset`` rows in
+    or after the row the cursor ``after`` names. One row more than the page is read, to know
+    whether a page follows."""
+    if after is not None and offset:
+        raise InvalidInput("cursor and offset cannot be combined: a cursor says where to start")
+    after_keys = None
+    if after is not None:
+        kinds = v1_repository.key_kinds(sort, filters)
+        after_keys = cursor.decode(after, sort=sort.value, kinds=kinds)
+    query = parse_query(filters.q)
     found = await v1_repository.rows(
-        session, filters, today=today, order=sort, limit=limit, offset=offset
+        session,
+        filters,
+        today=today,
+        order=sort,
+        limit=limit + 1,
+        offset=offset,
+        after_keys=after_keys,
+        with_description=query is not None,
     )
-    return [program_fields(row, today) for row in found]
+    page = found[:limit]
+    items = [program_fields(row, today) for row in page]
+    if query is not None:
+        for item, row in zip(items, page, strict=True):
+            item["highlights"] = _highlights(query, row)
+    next_cursor = None
+    if len(found) > limit:
+        last = page[-1]
+        keys = [value for name, value in last._mapping.items() if str(name).startswith("key")]
+        next_cursor = cursor.encode(sort.value, keys)
+    return PageItems(items, next_cursor)
 
 
-def total_known_from(items: Sequence[object], *, limit: int, offset: int) -> int | None:
+def total_known_from(
+    items: Sequence[object], *, limit: int, offset: int, after: str | None
+) -> int | None:
     """A short first page already knows its total (no count needed); any other does not."""
-    return len(items) if offset == 0 and len(items) < limit else None
+    first = offset == 0 and after is None
+    return len(items) if first and len(items) < limit else None
 
 
 async def count_matches(session: AsyncSession, filters: ProgramFilters, *, today: dt.date) -> int:
-    """The number of all matches: the total every page of one search shares."""
-    return await v1_repository.count(session, filters, today=today)
+    """The number of all matches, up to EXACT_TOTAL_CAP + 1: the total every page of one
+    search shares."""
+    return await v1_repository.count(session, filters, today=today, cap=EXACT_TOTAL_CAP)
 
 
 def program_page(
-    items: list[dict[str, Any]], *, total: int, limit: int, offset: int
+    page: PageItems,
+    *,
+    total: int,
+    limit: int,
+    offset: int,
+    facets: dict[str, Any] | None = None,
 ) -> ProgramPage:
+    capped = total > EXACT_TOTAL_CAP
     return ProgramPage.model_validate(
-        {"items": items, "total": total, "limit": limit, "offset": offset}
+        {
+            "items": page.items,
+            "total": EXACT_TOTAL_CAP if capped else total,
+            "total_relation": "gte" if capped else "eq",
+            "limit": limit,
+            "offset": offset,
+            "next_cursor": page.next_cursor,
+            "facets": facets,
+        }
     )
 
 
@@ -193,7 +262,6 @@ async def csv_export(
     session: AsyncSession, filters: ProgramFilters, *, sort: ProgramSort, today: dt.date
 ) -> ExportFile:
     """The list's items as CSV chunks, same filters and sort."""
-    check_sort(sort, filters)
     items, total, truncated = await _export_items(session, filters, today=today, order=sort)
     return ExportFile(exports.csv_chunks(items), total, truncated)
 

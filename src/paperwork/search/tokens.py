@@ -1,42 +1,33 @@
-"""The search tokenizer: the tokens a document is indexed under and the tokens a query requires,
-so that an inverted index (a PostgreSQL ``tsvector`` with GIN, an SQLite FTS5 table) can answer
-one- and two-syllable Korean words, which trigram indexes cannot.
+"""The search tokenizer: the positioned units a document is indexed under and the chain of units
+a query word requires, so that an inverted index (a PostgreSQL ``tsvector`` with GIN, an SQLite
+FTS5 table) answers one- and two-syllable Korean words, which trigram indexes cannot.
 
 The rules (issue 12), applied to text folded by :func:`paperwork.search.normalize.fold`:
 
-- **Korean** (Hangul, and CJK ideographs and kana alike): every syllable is a unigram token and
-  every two neighbouring syllables a bigram token, also across a *single* whitespace character
-  between two runs, so "스마트 공장" and "스마트공장" share the bigrams 스마 마트 트공 공장.
-  A query word of one syllable requires its unigram; a longer one requires its bigrams.
-- **Latin letters and digits** (any other letter or digit): a word is a run of them, ``&`` inside
-  a word joining ("r&d", "m&a"). A document holds every prefix of each word (and, for a joined
-  word, of each part): "AI기반" gives "a" and "ai"; "mail" gives "m" … "mail" but not "ai". A
-  query word requires the whole word as a token: "ai" finds "AI", "AI기반", "AI·빅데이터" and
-  not "mail"; "2026" finds "2026년". Prefixes are capped at :data:`MAX_WORD_PREFIX` characters.
-- Everything else (punctuation, symbols) separates words and is never a token; a query word of
-  punctuation only is dropped (no term, not an error).
+- **Korean** (Hangul, and CJK ideographs and kana alike): a run of syllables, which may hold a
+  *single* whitespace character between syllables ("스마트 공장" and "스마트공장" are the same run),
+  is indexed as its bigrams at consecutive positions (스마 마트 트공 공장) and its syllables as
+  unigrams at the position of the bigram each starts (the last one shares the last bigram's).
+  A run of one syllable is its unigram. A query word of one syllable requires its unigram; a
+  longer one requires its bigrams, in order.
+- **Latin letters and digits** (any other letter or digit): a word is a run of them, ``&``
+  inside a word joining ("r&d"), indexed as one unit (its first :data:`MAX_WORD` characters),
+  with the parts of a joined word at the same position. A query word matches words *starting*
+  with it ("ai" finds "AI", "AIoT", "AI기반", not "mail"); inside a longer query word a Latin
+  run that another run follows must be the whole word ("ai기반" does not find "AIoT기반").
+- Everything else (punctuation, symbols) separates units and is never indexed; a query word of
+  punctuation only is dropped (no term, not an error). Units of one field are numbered
+  consecutively, whatever separates them, so a query word's chain of units is a phrase.
 
-The tokens of a query are necessary, not sufficient: "지원사업" requires 지원 원사 사업, which
-"사업 지원, 원사업" also holds. :meth:`QueryTerm.found_in` is the exact rule the tokens stand for
-(the word's runs in order, one whitespace allowed between Korean syllables, punctuation between
-runs, a Latin word at a word start), the reference for the check a later step runs on the
-candidates. Its text is the word folded (``QueryTerm.text``).
+A query word's **chain** is what an index can check: PostgreSQL as a phrase (``<->``) over
+positions, SQLite's FTS5 as a bag of units. :meth:`QueryTerm.found_in` is the exact rule (the
+word's runs in order, one whitespace allowed between Korean syllables, any punctuation between
+runs, a Latin word at a word start), which SQLite checks on the candidates and highlights use.
 
-**Token alphabet** (what an index must store verbatim): a token is letters and digits
-(``str.isalnum``), with ``&`` only between two of them ("r&d"). Tokens never hold whitespace,
-quotes, backslashes, ``:``, ``*``, ``(``, ``)``, ``|``, ``!``, ``<`` or ``-``. So:
-
-- PostgreSQL (``simple`` configuration or none: the text search parser must never see them): write
-  the vector as a ``tsvector`` literal with every token in single quotes and a position carrying
-  the field's weight, ``'스마':1A 'r&d':1A``, cast with ``::tsvector`` (fields joined with ``||``);
-  not ``array_to_tsvector``, whose lexemes have no positions, so ``setweight`` keeps no weight
-  and ``ts_rank`` cannot rank title above description; not ``to_tsvector``, whose parser would
-  split "r&d". Write the query the same way, ``'스마' & 'r&d'`` cast with ``::tsquery``, not
-  ``to_tsquery``/``plainto_tsquery``. (Checked on PostgreSQL 15.)
-- SQLite FTS5: store the tokens joined by single spaces in a table declared with
-  ``tokenize = "unicode61 remove_diacritics 0 tokenchars '&'"`` (so "r&d" stays one token), and
-  match with every token in double quotes, ``"스마" "r&d"`` (implicit AND). (Checked on SQLite
-  3.40.)
+**Unit alphabet**: a unit is letters and digits (``str.isalnum``), with ``&`` only between two
+of them. Units never hold whitespace, quotes, backslashes, ``:``, ``*``, ``(``, ``)``, ``|``,
+``!``, ``<`` or ``-``, so they go into a ``tsvector``/``tsquery`` literal in single quotes and an
+FTS5 query in double quotes verbatim (``paperwork.search.index`` writes both).
 """
 
 from __future__ import annotations
@@ -48,10 +39,9 @@ from functools import lru_cache
 
 from paperwork.search.normalize import fold
 
-# Longest Latin/digit prefix indexed; a longer query word requires its first MAX_WORD_PREFIX
-# characters (the exact check does the rest). Bounds the tokens a long word (a URL, a serial
-# number) adds to the index.
-MAX_WORD_PREFIX = 20
+# Longest Latin/digit unit indexed: bounds what a long word (a URL, a serial number) adds to the
+# index; a longer query word matches on its first MAX_WORD characters plus the exact check.
+MAX_WORD = 20
 
 # Hangul syllables and jamo, CJK ideographs, kana: the scripts written without spaces between
 # words (the kana middle dot U+30FB is punctuation, so the kana range stops before it).
@@ -67,12 +57,20 @@ _SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit of a query word's chain; ``prefix``: any indexed unit starting with it."""
+
+    lexeme: str
+    prefix: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class QueryTerm:
-    """One word of a query: every token in ``tokens`` must be in a matching document, and
-    ``text`` (the word folded) is what the final exact check looks for."""
+    """One word of a query: a matching document holds ``chain`` at consecutive positions, and
+    ``text`` (the word folded) is what the exact check looks for."""
 
     text: str
-    tokens: frozenset[str]
+    chain: tuple[Unit, ...]
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -80,24 +78,26 @@ class QueryTerm:
         return _pattern(self.text)
 
     def found_in(self, folded_text: str) -> bool:
-        """Whether text folded by ``fold`` holds this word exactly (not just its tokens)."""
+        """Whether text folded by ``fold`` holds this word exactly (not just its units)."""
         return self.pattern.search(folded_text) is not None
 
 
-def _runs(folded: str) -> Iterator[tuple[bool, str]]:
-    """(is it Korean?, the run) for each run of folded text; a Korean run keeps the single
-    whitespace characters inside it, which the callers drop."""
+def runs(folded: str) -> Iterator[tuple[bool, str]]:
+    """(is it Korean?, the run) for each run of folded text; a Korean run comes without the
+    single whitespace characters it may hold."""
     for match in _RUN.finditer(folded):
-        yield match.lastgroup == "cjk", match.group()
+        if match.lastgroup == "cjk":
+            yield True, "".join(match.group().split())
+        else:
+            yield False, match.group()
 
 
 @lru_cache(maxsize=4096)
 def _pattern(term_text: str) -> re.Pattern[str]:
-    """The exact form of a (folded, whitespace-free) query word: Korean syllables with at most one
-    whitespace character between them, a Latin/digit word not preceded by a letter or digit of
-    its kind, any punctuation (or none) between runs."""
+    """Korean syllables with at most one whitespace character between them, a Latin/digit word
+    not preceded by a letter or digit of its kind, any punctuation (or none) between runs."""
     parts: list[str] = []
-    for is_cjk, run in _runs(term_text):
+    for is_cjk, run in runs(term_text):
         if is_cjk:
             parts.append(r"\s?".join(re.escape(char) for char in run))
         else:
@@ -105,57 +105,54 @@ def _pattern(term_text: str) -> re.Pattern[str]:
     return re.compile(r"[\W_]*".join(parts))
 
 
-def _word_prefixes(word: str) -> Iterator[str]:
-    for end in range(1, min(len(word), MAX_WORD_PREFIX) + 1):
-        if word[end - 1] != "&":
-            yield word[:end]
-
-
-def document_tokens(text: str) -> set[str]:
-    """Every token ``text`` is indexed under (see the module docstring for the rules)."""
-    korean: set[str] = set()
-    words: set[str] = set()
-    for is_cjk, run in _runs(fold(text)):
-        if is_cjk:
-            korean.add("".join(run.split()))
+def document_units(folded: str, start: int) -> tuple[list[tuple[str, int]], int]:
+    """The (unit, position) pairs of one field's folded text, positions from ``start``, and
+    the first position after them. A unit may come more than once (once per occurrence)."""
+    units: list[tuple[str, int]] = []
+    position = start
+    for is_cjk, run in runs(folded):
+        if not is_cjk:
+            word = run[:MAX_WORD]
+            units.append((word, position))
+            if "&" in word:
+                units.extend((part, position) for part in word.split("&") if part)
+            position += 1
+        elif len(run) == 1:
+            units.append((run, position))
+            position += 1
         else:
-            words.add(run)
-    # All Korean runs at once, NUL between them: the uni- and bigrams come from one pass in C
-    # instead of a Python loop per run (this runs on every field at ingest), and repeated words
-    # are tokenised once.
-    joined = "\0".join(korean)
-    grams = set(joined)
-    grams.update(map(str.__add__, joined, joined[1:]))
-    tokens = {gram for gram in grams if "\0" not in gram}
-    for word in words:
-        tokens.update(_word_prefixes(word))
-        if "&" in word:
-            for part in word.split("&"):
-                tokens.update(_word_prefixes(part))
-    return tokens
+            last = position + len(run) - 2
+            bigram_positions = range(position, last + 1)
+            units.extend(zip(map(str.__add__, run, run[1:]), bigram_positions, strict=True))
+            units.extend(zip(run, bigram_positions, strict=False))
+            units.append((run[-1], last))
+            position = last + 1
+    return units, position
 
 
-def _word_token(word: str) -> str:
-    return word[:MAX_WORD_PREFIX].rstrip("&")
+def _chain(folded: str) -> tuple[Unit, ...]:
+    found = list(runs(folded))
+    chain: list[Unit] = []
+    for index, (is_cjk, run) in enumerate(found):
+        if not is_cjk:
+            word = run[:MAX_WORD].rstrip("&")
+            # The last run may be the start of a longer word; so may a word cut at MAX_WORD.
+            chain.append(Unit(word, prefix=index == len(found) - 1 or len(run) > MAX_WORD))
+        elif len(run) == 1:
+            chain.append(Unit(run))
+        else:
+            chain.extend(Unit(a + b) for a, b in zip(run, run[1:], strict=False))
+    return tuple(chain)
 
 
 def query_term(word: str) -> QueryTerm | None:
     """The term one query word makes (folded here), or None when it has no letter or digit.
 
-    A "word" is what the query splits on whitespace; whitespace inside ``word`` is dropped, so a
-    caller can also pass a name like an abbreviation's full form."""
+    Whitespace inside ``word`` is dropped, so a caller can also pass a name like an
+    abbreviation's full form."""
     folded = _SPACE.sub("", fold(word))
-    tokens: set[str] = set()
-    for is_cjk, run in _runs(folded):
-        if not is_cjk:
-            tokens.add(_word_token(run))
-        elif len(run) == 1:
-            tokens.add(run)
-        else:
-            tokens.update(run[i : i + 2] for i in range(len(run) - 1))
-    if not tokens:
-        return None
-    return QueryTerm(text=folded, tokens=frozenset(tokens))
+    chain = _chain(folded)
+    return QueryTerm(text=folded, chain=chain) if chain else None
 
 
 def query_terms(query: str) -> list[QueryTerm]:
@@ -169,3 +166,13 @@ def query_terms(query: str) -> list[QueryTerm]:
             seen.add(term.text)
             terms.append(term)
     return terms
+
+
+def phrase_term(terms: list[QueryTerm]) -> QueryTerm | None:
+    """The whole query as one phrase (for ranking), None for fewer than two terms. Korean
+    words join across the space between them ("스마트 공장" is the phrase "스마트공장", spacing
+    being no matter); Latin words stay separate words."""
+    if len(terms) < 2:
+        return None
+    text = " ".join(term.text for term in terms)
+    return QueryTerm(text=text, chain=_chain(text))
