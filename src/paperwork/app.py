@@ -15,6 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from paperwork import __version__
 from paperwork.cache import AnswerCache
 from paperwork.config import Settings
+from paperwork.search.query import use_abbreviations
 from paperwork.dashboard import router as dashboard_router
 from paperwork.db import Database
 from paperwork.envelope import error_responses
@@ -49,6 +50,8 @@ def create_app(
     """The app; ``portal_transport`` lets tests serve saved portal answers to its runs."""
     settings = settings or Settings()
     configure_logging(settings.log_level, secrets=settings.secret_values())
+    # A bad operator file stops the start here, naming its file and line.
+    use_abbreviations(settings.search_abbreviations_file)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

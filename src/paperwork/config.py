@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     scheduler: bool = True  # run the scheduler inside `paperwork serve` ("off" to disable)
     scheduler_tick_seconds: float = 30.0
     scheduler_lease_seconds: float = 120.0
+    # The operator's own agency/program abbreviations, extending the package's (search/
+    # abbreviations.tsv; same format: names of one thing on a line, separated by TABs).
+    search_abbreviations_file: Path | None = None
 
     # Portals (issue 3): where to reach them and their keys.
     bizinfo_url: str = "https://www.bizinfo.go.kr"

@@ -15,7 +15,7 @@ URL = "/api/v1/programs"
 ITEM_KEYS = {
     "id", "portal_id", "portal_name", "title", "agency", "category", "region", "target",
     "amount", "period", "apply_start", "apply_end", "period_kind", "status", "d_day", "url",
-    "scraped_at", "updated_at", "quality_score",
+    "scraped_at", "updated_at", "quality_score", "highlights",
 }  # fmt: skip
 
 TODAY = dt.date(2026, 12, 15)
@@ -57,6 +57,7 @@ async def test_item_shows_what_a_client_needs(api: httpx.AsyncClient, make_progr
     assert (data["total"], data["limit"], data["offset"]) == (1, 100, 0)
     item = data["items"][0]
     assert set(item) == ITEM_KEYS
+    assert item["highlights"] is None  # no search, nothing to highlight
     assert item["id"] == program and item["portal_name"] == "K-Startup"
     assert (item["agency"], item["category"], item["region"]) == (
         "창업진흥원",

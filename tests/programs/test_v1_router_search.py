@@ -1,5 +1,6 @@
-"""Search in /api/v1/programs: Korean matches inside words, on SQLite (FTS5 trigram) and
-PostgreSQL (pg_trgm) alike; operators and SQL in the query are just text."""
+"""Search in /api/v1/programs: Korean matches inside words, on SQLite (FTS5) and PostgreSQL
+(tsvector) alike; operators and SQL in the query are just text, and punctuation separates
+words."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from paperwork.db import Database
 from paperwork.migrate import downgrade, upgrade
 from paperwork.models import SupportProgram
 from paperwork.programs.search_repository import search_condition
+from paperwork.search.index import search_document
+from paperwork.search.query import parse_query
 
 PROGRAMS: dict[str, dict[str, Any]] = {
     "예비창업": {
@@ -118,35 +121,43 @@ async def test_search_ignores_ascii_case_and_normalises_the_query(
     [
         "' OR 1=1 --",
         "'; DROP TABLE support_programs; --",
-        '"',
-        '"바우처',
         "바우처 OR 창업",
         "NEAR(창업 바우처)",
         "title:바우처",
-        "창업*",
-        "^바우처",
-        "((",
-        "-창업",
-        "\\",
-        "%%%",
     ],
 )
 async def test_sql_and_search_operators_are_plain_text(
     client: httpx.AsyncClient, programs: dict[str, int], query: str
 ) -> None:
+    # Every word must occur, "or", "near" and "title" included: nothing holds them.
     assert await search(client, query) == []
 
 
-async def test_like_wildcards_are_literal(
+@pytest.mark.parametrize(
+    ("query", "same_as"),
+    [('"바우처', "바우처"), ("창업*", "창업"), ("^바우처", "바우처"), ("-창업", "창업")],
+)
+async def test_punctuation_around_a_word_is_not_part_of_it(
+    client: httpx.AsyncClient, programs: dict[str, int], query: str, same_as: str
+) -> None:
+    assert await search(client, query) == await search(client, same_as) != []
+
+
+@pytest.mark.parametrize("query", ['"', "((", "\\", "%%%", "%", "_", "·"])
+async def test_a_query_of_punctuation_only_filters_nothing(
+    client: httpx.AsyncClient, programs: dict[str, int], query: str
+) -> None:
+    assert await search(client, query) == sorted(programs.values())
+
+
+async def test_like_wildcards_are_not_wildcards(
     client: httpx.AsyncClient, programs: dict[str, int], make_program: Any
 ) -> None:
     snake = await make_program(title="file_name 형식 안내")
-    # "100%" is in one title; as a pattern it would also match "1000" in a description.
+    # "%" and "_" separate words: "100%" is the number 100, found at the start of a number.
     assert await search(client, "100%") == ids(programs, "R&D")
-    assert await search(client, "%") == ids(programs, "R&D")
-    assert await search(client, "_") == [snake]
-    assert await search(client, "e_n") == [snake]
-    assert await search(client, "1_00") == []
+    assert await search(client, "file_name") == [snake]
+    assert await search(client, "e_n") == []  # "e" does not start a word of "file_name"
 
 
 async def test_blank_query_lists_everything(
@@ -171,11 +182,16 @@ async def test_nul_in_query_is_refused_not_a_crash(client: httpx.AsyncClient) ->
 async def test_search_follows_updates_and_deletes(
     client: httpx.AsyncClient, db: Database, programs: dict[str, int]
 ) -> None:
+    title = "중소기업 디지털전환 바우처 지원사업"
+    fields = PROGRAMS["스마트공장"]
+    document = search_document(
+        title, fields["implementing_agency"], fields["target_audience"], fields["description"]
+    )
     async with db.session_scope() as session:
-        await session.execute(
+        await session.execute(  # as the pipeline writes a changed program
             update(SupportProgram)
             .where(SupportProgram.id == programs["스마트공장"])
-            .values(title="중소기업 디지털전환 바우처 지원사업")
+            .values(title=title, **document.columns(db.dialect))
         )
         await session.execute(
             text("DELETE FROM support_programs WHERE id = :id"), {"id": programs["수출바우처"]}
@@ -210,18 +226,21 @@ async def test_relevance_without_a_query_is_refused(client: httpx.AsyncClient) -
         assert "relevance" in response.json()["error"]
 
 
-async def test_search_is_served_by_the_text_index(db: Database) -> None:
-    statement = select(SupportProgram.id).where(search_condition(db.dialect, ["바우처"]))
+@pytest.mark.parametrize("word", ["앱", "창업", "스마트공장", "ai"])
+async def test_search_is_served_by_the_text_index(db: Database, word: str) -> None:
+    query = parse_query(word)
+    assert query is not None
+    statement = select(SupportProgram.id).where(search_condition(db.dialect, query))
     async with db.engine.connect() as conn:
         sql = str(statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
         if db.dialect == "postgresql":
             await conn.execute(text("SET enable_seqscan = off"))  # a tiny table: force the choice
             plan = " ".join(row[0] for row in await conn.execute(text(f"EXPLAIN {sql}")))
-            assert "ix_support_programs_search_trgm" in plan
+            assert "ix_support_programs_search_vector" in plan
         else:
             rows = await conn.execute(text(f"EXPLAIN QUERY PLAN {sql}"))
             plan = " ".join(str(row[-1]) for row in rows)
-            assert "support_programs_fts VIRTUAL TABLE INDEX" in plan
+            assert "support_programs_search VIRTUAL TABLE INDEX" in plan
 
 
 def test_migration_indexes_programs_that_already_exist(database_url: str, tmp_path: Path) -> None:
@@ -235,11 +254,12 @@ def _backfill_roundtrip(url: str) -> None:
     upgrade(url, "0002")
     asyncio.run(_insert_program(url))
     upgrade(url)
-    assert asyncio.run(_search(url, ["바우처"])) == [1]
-    assert asyncio.run(_search(url, ["창업"])) == []
+    assert asyncio.run(_search(url, "바우처")) == [1]
+    assert asyncio.run(_search(url, "수출")) == [1]  # two syllables: the trigram index missed it
+    assert asyncio.run(_search(url, "창업")) == []
     downgrade(url, "0002")
     upgrade(url)
-    assert asyncio.run(_search(url, ["수출바우처"])) == [1]
+    assert asyncio.run(_search(url, "수출바우처")) == [1]
 
 
 async def _insert_program(url: str) -> None:
@@ -262,11 +282,13 @@ async def _insert_program(url: str) -> None:
         await database.dispose()
 
 
-async def _search(url: str, terms: list[str]) -> list[int]:
+async def _search(url: str, q: str) -> list[int]:
     database = Database(url, pool_size=1)
+    query = parse_query(q)
+    assert query is not None
     try:
         async with database.session_scope() as session:
-            condition = search_condition(database.dialect, terms)
+            condition = search_condition(database.dialect, query)
             return list((await session.scalars(select(SupportProgram.id).where(condition))).all())
     finally:
         await database.dispose()

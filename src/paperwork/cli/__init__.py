@@ -1,7 +1,8 @@
 """The ``paperwork`` command: one module per group of commands.
 
-``serve`` / ``worker`` (``server.py``), ``scrape`` / ``import`` (``collect.py``), ``db``
-(``database.py``), ``token`` (``tokens.py``); ``common.py`` runs a job against the database.
+``serve`` / ``worker`` (``server.py``), ``scrape`` / ``import`` (``collect.py``), ``db`` and
+``search`` (``database.py``), ``token`` (``tokens.py``); ``common.py`` runs a job against the
+database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 db_app.command("upgrade")(database.db_upgrade)
 db_app.command("downgrade")(database.db_downgrade)
 app.add_typer(db_app, name="db")
+
+search_app = typer.Typer(help="The search index.", no_args_is_help=True)
+search_app.command("reindex")(database.search_reindex)
+app.add_typer(search_app, name="search")
 
 token_app = typer.Typer(help="Admin tokens for PUT /scraping-config and /admin/*.")
 token_app.command("create")(tokens.token_create)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from paperwork import migrate
+from paperwork.cli.database import upgrade_with_progress
 from paperwork.config import Settings
 from paperwork.db import Database
 from paperwork.logs import configure_logging
@@ -40,7 +40,7 @@ def serve(
         os.environ["PAPERWORK_SCHEDULER"] = "false"
     settings = Settings()
     if migrate_first:
-        migrate.upgrade(settings.database_url)
+        upgrade_with_progress(settings.database_url)
     uvicorn.run(
         "paperwork.app:create_app",
         factory=True,

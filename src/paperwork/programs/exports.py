@@ -16,8 +16,9 @@ from icalendar import Calendar, Event
 
 from paperwork.programs.v1_schemas import ProgramRead
 
-# The columns of the CSV are the list item's fields, in the same order and with the same names.
-CSV_COLUMNS = tuple(ProgramRead.model_fields)
+# The columns of the CSV are the list item's fields, in the same order and with the same names
+# (but the search highlights: HTML markup for a screen, not data).
+CSV_COLUMNS = tuple(name for name in ProgramRead.model_fields if name != "highlights")
 CSV_ROWS_PER_CHUNK = 500
 # A cell starting like a formula is run by spreadsheets (OWASP "CSV injection"): a leading
 # apostrophe makes it text. Scraped titles are not ours to trust.

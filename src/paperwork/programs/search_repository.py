@@ -20,6 +20,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Integer,
+    Text,
     and_,
     bindparam,
     case,
@@ -31,6 +32,7 @@ from sqlalchemy import (
     table,
     text,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import TSQUERY
 
 from paperwork.models import SupportProgram
@@ -55,7 +57,8 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
 
 
 def _tsquery(value: str) -> ColumnElement[object]:
-    return bindparam(None, value, type_=TSQUERY, unique=True)
+    # Text cast in SQL: asyncpg sends it as text, and EXPLAIN can render it literally.
+    return sql_cast(bindparam(None, value, type_=Text, unique=True), TSQUERY)
 
 
 def search_condition(dialect: str, query: SearchQuery) -> ColumnElement[bool]:

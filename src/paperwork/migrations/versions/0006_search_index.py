@@ -113,9 +113,14 @@ def upgrade() -> None:
         _fill()
         op.execute(f"CREATE INDEX {PG_INDEX} ON support_programs USING gin (search_vector)")
         return
-    for statement in SQLITE_OLD + SQLITE_NEW:
+    for statement in SQLITE_OLD:
         op.execute(statement)
-    _fill()  # through the update trigger, into the FTS5 table
+    # Filled before the FTS5 table exists: its update trigger would first delete each row's old
+    # (absent) entry, which corrupts an external-content index. Then one rebuild reads them all.
+    _fill()
+    for statement in SQLITE_NEW:
+        op.execute(statement)
+    op.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('rebuild')")
 
 
 def downgrade() -> None:
