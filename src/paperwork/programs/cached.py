@@ -93,9 +93,10 @@ async def program_page(
             )
         counts = None
         if facet_names:
+            # Kept apart from the pages, like the total: paging through a search counts once.
             counts = await cache.value(
                 f"programs-facets:{','.join(facet_names)}:{selection}",
-                lambda session: facets.facet_counts(session, filters, facet_names, today=today),
+                lambda session: facets.facet_data(session, filters, facet_names, today=today),
             )
         return v1_service.program_page(
             page, total=total, limit=limit, offset=offset, facets=counts

@@ -7,19 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.errors import InvalidInput
 from paperwork.programs import facets_repository
-from paperwork.programs.v1_schemas import ProgramFilters
+from paperwork.programs.v1_schemas import FacetCount, ProgramFilters
 
 FACET_NAMES = ("portal_id", "status", "region", "category")
-
-
-class FacetCount(BaseModel):
-    value: str
-    count: int
 
 
 def parse_facets(raw: str | None) -> tuple[str, ...]:
@@ -46,3 +40,11 @@ async def facet_counts(
         ]
         for name, values in counted.items()
     }
+
+
+async def facet_data(
+    session: AsyncSession, filters: ProgramFilters, names: Sequence[str], *, today: dt.date
+) -> dict[str, list[dict[str, object]]]:
+    """``facet_counts`` as plain data, what the answer cache keeps."""
+    counted = await facet_counts(session, filters, names, today=today)
+    return {name: [count.model_dump() for count in counts] for name, counts in counted.items()}
