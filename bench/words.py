@@ -11,6 +11,10 @@ PROGRAMS = (
     "해외 전시회 참가 지원", "신사업창업사관학교", "로컬크리에이터 육성사업",
     "인공지능 바우처 지원사업", "데이터바우처 지원사업", "중소기업 정책자금 융자",
     "청년 일자리 도약장려금", "K-뷰티 수출 지원사업", "농식품 벤처 육성 지원",
+    # Latin-bearing names as the portals write them (search: "ai" finds "AI바우처", "tips"
+    # finds "(TIPS)"), and a one-syllable word people type ("앱").
+    "AI바우처 지원사업", "스마트팜 ICT융복합 확산사업", "중소기업 ESG 경영 지원사업",
+    "팁스(TIPS) 창업기업 지원사업", "모바일 앱 개발 지원사업",
 )  # fmt: skip
 TITLE_ENDS = (
     "참여기업 모집 공고", "지원사업 공고", "시행계획 공고", "추가 모집 공고",
