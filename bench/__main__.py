@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from bench import database, load, report
+from bench import database, load, queries, report
 from bench.server import RssSampler, Server, ServerFailed
 from bench.targets import Target, targets
 from paperwork.config import Settings
@@ -102,8 +102,31 @@ def _preflight(base_url: str, target: Target) -> dict[str, Any]:
     return {"bytes": len(response.content), "total": total}
 
 
-def _measure(server: Server, options: Options, tool: str, detail_id: int) -> dict[str, Any]:
-    chosen = targets(detail_id)
+def _deep_pages(server: Server, database_url: str) -> queries.DeepPages:
+    """The cursor pages of ``search_cold``, which only the running server can give; then every
+    answer the servers keep is made stale, as a write makes it, so the load finds none of the
+    pages asked here (or anything else) in their caches: it starts as cold as after an ingest."""
+    chains = queries.DEEP_CHAINS
+    deepest = max(chain.pages for chain in chains)
+    say(f"following next_cursor for {len(chains)} searches, up to page {deepest}")
+    try:
+        deep = queries.collect_deep_pages(server.base_url, chains)
+    except (queries.CollectFailed, httpx.HTTPError) as exc:
+        raise ServerFailed(f"collecting cursor pages: {exc}") from exc
+    if not deep.cursors:
+        say("warning: the answers have no next_cursor: search_cold gets no cursor pages")
+    else:
+        say(f"  {len(deep.paths):,} cursor pages, deepest {max(deep.pages.values())}")
+    asyncio.run(database.move_data_version(database_url))
+    return deep
+
+
+def _measure(
+    server: Server, options: Options, tool: str, detail_id: int, database_url: str
+) -> dict[str, Any]:
+    deep = _deep_pages(server, database_url)
+    year = today_in(SEOUL).year
+    chosen = targets(detail_id, deep_pages=deep.paths, year=year)
     entries = []
     with RssSampler(server) as rss:
         checks = {t.name: _preflight(server.base_url, t) for t in chosen}
@@ -128,7 +151,11 @@ def _measure(server: Server, options: Options, tool: str, detail_id: int) -> dic
             )
             entries.append(report.target_entry(target, result, checks[target.name]))
         server.check_alive()
-    measured: dict[str, Any] = {"targets": entries, "rss": report.rss_entry(rss.peaks)}
+    measured: dict[str, Any] = {
+        "targets": entries,
+        "rss": report.rss_entry(rss.peaks),
+        "searches": report.search_entry(queries.cold_searches(year), deep),
+    }
     if any(entry["errors"] for entry in entries):
         # wrk does not say which status failed; the server's own warnings usually do.
         measured["server_log_tail"] = server.log_tail(40).splitlines()
@@ -177,7 +204,7 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
         server = Server(database_url, workers=options.workers, workdir=workdir)
         server.start()
         say(f"server on {server.base_url} with {options.workers} workers; load: {tool}")
-        measured = _measure(server, options, tool, detail_id)
+        measured = _measure(server, options, tool, detail_id, database_url)
     finally:
         if server is not None:
             server.stop()

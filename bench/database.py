@@ -67,6 +67,12 @@ async def vacuum_analyze(database_url: str) -> None:
     await _autocommit(database_url, "VACUUM (ANALYZE)")
 
 
+async def move_data_version(database_url: str) -> None:
+    """What every write to the served tables does: move ``data_version``, so every answer the
+    server processes keep (``paperwork.cache``) is stale and computed again when next asked."""
+    await _autocommit(database_url, "UPDATE data_version SET version = version + 1 WHERE id = 1")
+
+
 @dataclass
 class IngestResult:
     items: int  # raw items put through the pipeline (rejects included)

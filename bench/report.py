@@ -13,6 +13,7 @@ from typing import Any
 
 from bench.database import IngestResult
 from bench.load import LoadResult
+from bench.queries import DeepPages, Search, mix
 from bench.targets import MAX_RSS_MB, MIN_INGEST_RATE, Target
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -80,6 +81,11 @@ def rss_entry(peaks: dict[int, float]) -> dict[str, Any]:
     }
 
 
+def search_entry(searches: list[Search], deep: DeepPages) -> dict[str, Any]:
+    """What ``search_cold`` asked: its first pages by kind and filter, and the cursor pages."""
+    return {"first_pages": len(searches), **mix(searches), **deep.summary()}
+
+
 def _verdict(entry: dict[str, Any]) -> str:
     return "ok" if entry["within_budget"] else "MISS: " + "; ".join(entry["misses"])
 
@@ -95,13 +101,13 @@ def render(report: dict[str, Any]) -> str:
         f"load: {params['loadgen']}  PostgreSQL {report['machine']['postgresql']}",
         "",
         f"{'target':<18} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>7}"
-        f"  {'budget':<18} verdict",
+        f"  {'budget':<22} verdict",
     ]
     for entry in report["targets"]:
         lines.append(
             f"{entry['name']:<18} {entry['rps']:>9,.1f} {entry['p50_ms']:>8.2f} "
             f"{entry['p95_ms']:>8.2f} {entry['p99_ms']:>8.2f} {entry['errors']:>7}"
-            f"  {entry['budget']:<18} {_verdict(entry)}"
+            f"  {entry['budget']:<22} {_verdict(entry)}"
         )
     ingest, rss = report["ingest"], report["rss"]
     ingest_verdict = "ok" if ingest["within_budget"] else "MISS"
@@ -116,6 +122,15 @@ def render(report: dict[str, Any]) -> str:
         f"budget ≤{rss['budget_mb']:.0f} MB  {rss_verdict}",
         f"errors   {report['errors']}" + ("" if report["errors"] == 0 else "  (the run fails)"),
     ]
+    searches = report.get("searches")
+    if searches:
+        kinds = ", ".join(f"{kind} {count:,}" for kind, count in searches["kinds"].items())
+        deepest = max(searches["deepest"].values(), default=0)
+        lines.append(
+            f"searches {searches['first_pages']:,} first pages ({kinds}) + "
+            f"{searches['cursor_pages']:,} cursor pages (deepest: page {deepest})"
+            + ("" if searches["cursors"] else "  (no next_cursor in the answers)")
+        )
     if report.get("server_log_tail"):
         lines += ["", "server log (last lines):", *report["server_log_tail"]]
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -25,13 +26,16 @@ from paperwork.collectors.base import CollectorSettings
 from paperwork.collectors.quality import quality_score
 from paperwork.collectors.registry import parser_for
 from paperwork.config import Settings, normalize_database_url
+from paperwork.search.abbreviations import load_abbreviations
+from paperwork.search.normalize import fold
+from paperwork.search.tokens import query_terms
 
 # bench/ sits beside src/ in the checkout and is not installed: import it from there.
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import database, load, report, synthetic  # noqa: E402
+from bench import database, load, queries, report, synthetic  # noqa: E402
 from bench.targets import targets  # noqa: E402
 
 PG_URL_VARIABLE = "PAPERWORK_TEST_DATABASE_URL"
@@ -83,6 +87,10 @@ def test_smoke_run_measures_every_target_without_errors(tmp_path: Path) -> None:
     assert result["ingest"]["rejected"] > 0
     assert result["rss"]["peak_mb"] > 0 and len(result["rss"]["per_worker_mb"]) == 2
     assert result["errors"] == 0
+    searches = result["searches"]
+    assert searches["first_pages"] == 4_000 and searches["kinds"] == queries.COUNTS
+    # Cursor pages when the server pages by cursor (a 2,000-program load has fewer pages).
+    assert searches["cursor_pages"] > 100 or not searches["cursors"]
     # The table went to stdout; the database is gone afterwards.
     assert "collection_list" in done.stdout and "ingest" in done.stdout
     name = next(w for w in done.stderr.split() if w.startswith("paperwork_bench_"))
@@ -191,8 +199,109 @@ def test_a_target_of_several_paths_asks_every_one(tiny: _TinyServer, tool: str) 
 
 
 def test_cold_search_asks_thousands_of_different_questions() -> None:
-    [cold] = [target for target in targets(1) if target.name == "search_cold"]
-    assert len(set(cold.paths)) == len(cold.paths) >= 4_000
+    deep = [f"/api/v1/programs?q=deep&cursor={n}" for n in range(300)]
+    chosen = {target.name: target for target in targets(1, deep_pages=deep, year=2026)}
+    cold, facets = chosen["search_cold"], chosen["search_facets"]
+    assert len(set(cold.paths)) == len(cold.paths) == 4_000 + len(deep)
+    assert [path for path in cold.paths if "cursor=" in path] == deep  # spread, in order
+    assert cold.paths.index(deep[0]) < 50 and cold.paths.index(deep[-1]) > 4_200
+    assert len(set(facets.paths)) == len(facets.paths) == 4_000
+    facets_param = "facets=portal_id%2Cstatus%2Cregion%2Ccategory"
+    assert all(path.endswith(facets_param) for path in facets.paths)
+    first_pages = [path for path in cold.paths if "cursor=" not in path]
+    assert [path.removesuffix(f"&{facets_param}") for path in facets.paths] == first_pages
+    assert targets(1, year=2026)[-2].paths == tuple(first_pages)  # the same every time
+
+
+def test_cold_searches_have_every_kind_and_filter() -> None:
+    searches = queries.cold_searches(2026)
+    mix = queries.mix(searches)
+    assert mix["kinds"] == queries.COUNTS and sum(queries.COUNTS.values()) == 4_000
+    assert {"none", "status", "portal_id", "region", "category", "sort"} <= set(mix["filters"])
+    words = queries.words_of_kind(2026)
+    assert all(len(text) == 1 for text in words["one_syllable"])
+    assert all(len(text) == 2 and " " not in text for text in words["two_syllables"])
+    assert all(len(text) >= 3 and " " not in text for text in words["three_plus_syllables"])
+    assert all(len(text.split()) == 2 for text in words["two_words"])
+    assert all(any(char.isascii() and char.isalnum() for char in fold(text))
+               for text in words["latin"])  # fmt: skip
+
+
+def test_every_cold_search_finds_programs_in_the_synthetic_data() -> None:
+    """Each query text (filters aside) matches a program of a small synthetic load under the
+    search rules of issue 12: realistic words, not searches that find nothing."""
+    today = dt.date.today()
+    settings = CollectorSettings.from_settings(Settings(_env_file=None))
+    documents = []
+    regions, categories = set(), set()
+    for portal in synthetic.PORTALS:
+        parser = parser_for(portal, settings)
+        for item in synthetic.generate(portal, 1_000, seed=6, today=today, reject_rate=0):
+            program = parser.normalize(item, today=today)
+            fields = (
+                program.title, program.implementing_agency, program.target_audience,
+                program.description,
+            )  # fmt: skip
+            documents.append([fold(field) for field in fields if field])
+            regions.add(program.region or "")
+            categories.add(program.support_field or "")
+    abbreviations = load_abbreviations()
+
+    def finds(q: str) -> bool:
+        groups = [abbreviations.alternatives(term) for term in query_terms(q)]
+        assert groups, q
+        return any(
+            all(any(t.found_in(f) for t in group for f in fields) for group in groups)
+            for fields in documents
+        )
+
+    texts = {text for kind in queries.words_of_kind(today.year).values() for text in kind}
+    assert [text for text in sorted(texts) if not finds(text)] == []
+    # The filters' values are ones the programs have (a filter is "contains").
+    assert all(any(value in region for region in regions) for value in queries.REGIONS)
+    assert all(any(value in field for field in categories) for value in queries.CATEGORIES)
+
+
+def _cursor_server(
+    pages: int, *, cursors: bool = True, fail_at: int | None = None
+) -> httpx.MockTransport:
+    """A /api/v1/programs that has ``pages`` pages, giving ``next_cursor`` "c2", "c3", ..."""
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        page = int(request.url.params.get("cursor", "c1")[1:])
+        if page == fail_at:
+            return httpx.Response(422, json={"success": False})
+        data: dict[str, object] = {"items": [], "total": pages * 20}
+        if cursors:
+            data["next_cursor"] = f"c{page + 1}" if page < pages else None
+        return httpx.Response(200, json={"success": True, "data": data})
+
+    return httpx.MockTransport(handle)
+
+
+def test_deep_pages_follow_next_cursor_to_the_chains_depth_or_the_last_page() -> None:
+    chains = (
+        queries.Chain((("q", "창업"),), 5),
+        queries.Chain((("q", "수출"), ("status", "open")), 50),
+    )
+    deep = queries.collect_deep_pages("http://bench", chains, transport=_cursor_server(8))
+    assert deep.cursors and deep.pages == {chains[0].name: 5, chains[1].name: 8}
+    assert len(deep.paths) == 4 + 7  # pages 2..5 and 2..8, each asked once
+    assert deep.paths[:2] == [
+        "/api/v1/programs?q=%EC%B0%BD%EC%97%85&cursor=c2",
+        "/api/v1/programs?q=%EC%88%98%EC%B6%9C&status=open&cursor=c2",
+    ]  # the chains in turn
+    assert deep.paths[-1] == "/api/v1/programs?q=%EC%88%98%EC%B6%9C&status=open&cursor=c8"
+
+
+def test_deep_pages_are_none_from_a_server_without_cursors_and_errors_are_not_hidden() -> None:
+    chains = (queries.Chain((("q", "창업"),), 5),)
+    none = queries.collect_deep_pages(
+        "http://b", chains, transport=_cursor_server(8, cursors=False)
+    )
+    assert none.paths == [] and not none.cursors
+    with pytest.raises(queries.CollectFailed, match="422"):
+        queries.collect_deep_pages("http://b", chains, transport=_cursor_server(8, fail_at=3))
 
 
 def test_report_never_overwrites_a_run_of_the_same_day(tmp_path: Path) -> None:
