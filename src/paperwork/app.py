@@ -15,7 +15,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from paperwork import __version__
 from paperwork.cache import AnswerCache
 from paperwork.config import Settings
-from paperwork.search.query import use_abbreviations
 from paperwork.dashboard import router as dashboard_router
 from paperwork.db import Database
 from paperwork.envelope import error_responses
@@ -30,6 +29,7 @@ from paperwork.programs import seed_router as programs_seed_router
 from paperwork.programs import v1_router as programs_v1_router
 from paperwork.programs import v1_stats_router
 from paperwork.runs import v1_router as runs_v1_router
+from paperwork.search.query import use_abbreviations
 
 log = logging.getLogger(__name__)
 

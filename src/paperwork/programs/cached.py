@@ -98,9 +98,7 @@ async def program_page(
                 f"programs-facets:{','.join(facet_names)}:{selection}",
                 lambda session: facets.facet_data(session, filters, facet_names, today=today),
             )
-        return v1_service.program_page(
-            page, total=total, limit=limit, offset=offset, facets=counts
-        )
+        return v1_service.program_page(page, total=total, limit=limit, offset=offset, facets=counts)
 
     key = f"programs:{resolved}:{limit}:{offset}:{after}:{','.join(facet_names)}:{selection}"
     entry = await cache.get_or_compute(key, compute)

@@ -44,8 +44,11 @@ def decode(cursor: str, *, sort: str, kinds: Sequence[str]) -> list[Any]:
             None if value is None else _DECODERS[kind](value)
             for kind, value in zip(kinds, values, strict=True)
         ]
-    except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error, orjson.JSONDecodeError):
-        raise InvalidInput("cursor: not a cursor of this list (take next_cursor of a page)") from None
+    except (ValueError, TypeError, KeyError, UnicodeError, binascii.Error):
+        # (orjson.JSONDecodeError and binascii.Error are ValueErrors; named for the reader.)
+        raise InvalidInput(
+            "cursor: not a cursor of this list (send a page's next_cursor)"
+        ) from None
     if made_for != sort:
         raise InvalidInput(f"cursor: made for sort={made_for}, not sort={sort}")
     return typed

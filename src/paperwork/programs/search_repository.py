@@ -66,9 +66,7 @@ def search_condition(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
     if dialect == "postgresql":
         return SP.search_vector.bool_op("@@")(_tsquery(ts_query(query.groups)))
     fts = table(FTS_TABLE, column("rowid"))
-    candidates = select(fts.c.rowid).where(
-        literal_column(FTS_TABLE).match(fts_query(query.groups))
-    )
+    candidates = select(fts.c.rowid).where(literal_column(FTS_TABLE).match(fts_query(query.groups)))
     condition = SP.id.in_(candidates)
     if not needs_exact_check(query.groups):
         return condition
@@ -81,9 +79,10 @@ def search_condition(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
 def score(dialect: str, query: SearchQuery) -> ColumnElement[int]:
     """``paperwork.search.scoring.score`` in SQL: higher ranks first."""
     if dialect != "postgresql":
-        return getattr(func, SCORE_FUNCTION)(
+        function: ColumnElement[int] = getattr(func, SCORE_FUNCTION)(
             SP.title, SP.implementing_agency, SP.target_audience, query.text, type_=Integer
         )
+        return function
     head = func.coalesce(SP.search_head, literal("", type_=SP.search_head.type))
 
     def in_head(tsquery: str) -> ColumnElement[bool]:
@@ -128,9 +127,7 @@ def fill_search_columns(
         ).all()
         if not rows:
             return done
-        values = [
-            {"id": row.id, **search_document(*row[1:]).columns(dialect)} for row in rows
-        ]
+        values = [{"id": row.id, **search_document(*row[1:]).columns(dialect)} for row in rows]
         _write_search_columns(connection, dialect, values)
         done += len(rows)
         last_id = rows[-1].id
@@ -138,7 +135,9 @@ def fill_search_columns(
             on_progress(done, int(total or 0))
 
 
-def _write_search_columns(connection: Connection, dialect: str, values: list[dict[str, object]]) -> None:
+def _write_search_columns(
+    connection: Connection, dialect: str, values: list[dict[str, object]]
+) -> None:
     if dialect == "postgresql":
         connection.execute(
             text(

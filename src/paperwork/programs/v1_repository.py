@@ -206,7 +206,9 @@ def _relevance_keys(query: SearchQuery, dialect: str, today: dt.date) -> list[So
     ]
 
 
-def sort_keys(order: Order, filters: ProgramFilters, *, dialect: str, today: dt.date) -> list[SortKey]:
+def sort_keys(
+    order: Order, filters: ProgramFilters, *, dialect: str, today: dt.date
+) -> list[SortKey]:
     """The keys of ``order``; every order ends on id, so pages never overlap or skip rows
     that tie."""
     if order == FIRST_SEEN:
@@ -239,7 +241,9 @@ def after(keys: Sequence[SortKey], values: Sequence[Any]) -> ColumnElement[bool]
     uniform = len({key.descending for key in keys}) == 1
     if uniform and not any(key.nullable for key in keys):
         row = sql_tuple(*(key.expression for key in keys))
-        bound = sql_tuple(*(literal(v, type_=k.expression.type) for k, v in zip(keys, values, strict=True)))
+        bound = sql_tuple(
+            *(literal(v, type_=k.expression.type) for k, v in zip(keys, values, strict=True))
+        )
         return row < bound if keys[0].descending else row > bound
     clauses = []
     for index, key in enumerate(keys):

@@ -18,9 +18,9 @@ from paperwork.clock import NowDep, TodayDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, file_error_responses
 from paperwork.programs import cached
+from paperwork.programs.facets import parse_facets
 from paperwork.programs.v1_files import CSVResponse, ICSResponse, RSSResponse
 from paperwork.programs.v1_params import FiltersDep, SortQuery
-from paperwork.programs.facets import parse_facets
 from paperwork.programs.v1_schemas import ProgramDetail, ProgramPage
 from paperwork.programs.v1_service import EXPORT_CAP, FEED_SIZE
 

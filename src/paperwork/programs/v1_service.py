@@ -20,8 +20,6 @@ from paperwork.portals.catalog import portal_name
 from paperwork.programs import cursor, exports, json_columns, v1_repository
 from paperwork.programs.program_status import d_day, program_status
 from paperwork.programs.v1_repository import FIRST_SEEN
-from paperwork.search.highlight import description_snippet, highlight_title
-from paperwork.search.query import SearchQuery, parse_query
 from paperwork.programs.v1_schemas import (
     ChangeRead,
     ProgramDetail,
@@ -30,6 +28,8 @@ from paperwork.programs.v1_schemas import (
     ProgramRead,
     ProgramSort,
 )
+from paperwork.search.highlight import description_snippet, highlight_title
+from paperwork.search.query import SearchQuery, parse_query
 
 # Newest changes shown on the detail page; older history stays in the database.
 CHANGES_SHOWN = 200

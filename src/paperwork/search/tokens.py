@@ -36,6 +36,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 
 from paperwork.search.normalize import fold
 
@@ -141,7 +142,7 @@ def _chain(folded: str) -> tuple[Unit, ...]:
         elif len(run) == 1:
             chain.append(Unit(run))
         else:
-            chain.extend(Unit(a + b) for a, b in zip(run, run[1:], strict=False))
+            chain.extend(Unit(a + b) for a, b in pairwise(run))
     return tuple(chain)
 
 

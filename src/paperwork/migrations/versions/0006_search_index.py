@@ -99,7 +99,8 @@ def _is_postgres() -> bool:
 
 
 def _fill() -> None:
-    on_progress = op.get_context().config.attributes.get("on_progress")
+    config = op.get_context().config
+    on_progress = config.attributes.get("on_progress") if config is not None else None
     fill_search_columns(op.get_bind(), only_missing=True, on_progress=on_progress)
 
 
