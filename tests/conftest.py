@@ -35,6 +35,16 @@ def _postgres_server_url() -> str | None:
     return None
 
 
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The PostgreSQL server of PAPERWORK_TEST_DATABASE_URL, for a test that needs a connection
+    but no database of its own (a SELECT); skipped when unset, a failure in CI."""
+    server_url = _postgres_server_url()
+    if server_url is None:
+        pytest.skip(f"PostgreSQL tests need {PG_URL_VARIABLE}")
+    return server_url
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory

@@ -1,38 +1,34 @@
-"""The issue's search semantics through an in-memory stand-in for the index: a document is a
-candidate for a query when, for every word of the query, it holds every required token of the
-word or of one of the word's abbreviation alternatives; it matches when a candidate alternative
-is also found exactly in the text (``QueryTerm.found_in``). The tokens must never lose a match
-the exact rule finds."""
+"""The issue's search semantics on (query, document) pairs, through the real indexes.
+
+The meaning is the exact rule: ``parse_query(query).found_in(fold(document))`` (every word, or one
+of its abbreviation alternatives, found in the text). Each database must give the same verdict
+for every pair:
+
+- **SQLite**: an FTS5 table declared as migration 0006 declares it (without external content)
+  finds the candidates holding every unit of a word (``fts_query``); when a chain has several
+  units, the exact rule runs on them (``needs_exact_check``), as ``search_repository`` does.
+- **PostgreSQL**: the document's ``tsvector`` literal ``@@`` the query's ``tsquery``, a word of
+  several units being a phrase over their positions, with no exact check after it (needs
+  ``PAPERWORK_TEST_DATABASE_URL``; skipped without it, a failure in CI).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import importlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
+
 import pytest
+from sqlalchemy import NullPool, TextClause, text
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from paperwork.search.abbreviations import Abbreviations, load_abbreviations
+from paperwork.search.abbreviations import Abbreviations
+from paperwork.search.index import fts_query, needs_exact_check, search_document, ts_query
 from paperwork.search.normalize import fold
-from paperwork.search.tokens import document_tokens, query_terms
-
-ABBREVIATIONS = load_abbreviations()
-
-
-def candidate(query: str, document: str, abbreviations: Abbreviations = ABBREVIATIONS) -> bool:
-    """What the index finds: every term group has an alternative whose tokens the document
-    holds."""
-    held = document_tokens(document)
-    groups = abbreviations.expand(query_terms(query))
-    return all(any(term.tokens <= held for term in group) for group in groups)
-
-
-def exact(query: str, document: str, abbreviations: Abbreviations = ABBREVIATIONS) -> bool:
-    """What the final check keeps: every term group has an alternative found in the text."""
-    folded = fold(document)
-    groups = abbreviations.expand(query_terms(query))
-    return all(any(term.found_in(folded) for term in group) for group in groups)
-
-
-def matches(query: str, document: str, abbreviations: Abbreviations = ABBREVIATIONS) -> bool:
-    return candidate(query, document, abbreviations) and exact(query, document, abbreviations)
-
+from paperwork.search.query import SearchQuery, parse_query, use_abbreviations
+from paperwork.search.tokens import query_terms
 
 FOUND = [
     ("창업", "2026년 예비창업패키지 모집 공고"),
@@ -76,6 +72,7 @@ NOT_FOUND = [
     ("앱", "애플리케이션 개발"),
     ("스마트공장", "스마트 제조 공장"),  # no 트공: the words are not neighbours
     ("수출바우처", "바우처로 수출을 지원합니다"),  # no 출바
+    ("수출바우처", "수출  바우처"),  # two spaces: a gap, not word spacing
     ("청년 창업", "청년 일자리 지원"),  # every word must match
     ("smart", "스마트공장"),  # no transliteration
     ("2026", "2025년 지원 계획"),
@@ -84,42 +81,194 @@ NOT_FOUND = [
     ("창업", "창의 업무"),  # 창 and 업 alone, no 창업 bigram across 의
 ]
 
-
-# Documents holding every token of the query that only the exact check turns away.
-CANDIDATES_ONLY = [
+# Documents holding every unit of the query, never in a row: FTS5 finds them, and the exact
+# check (SQLite) or the phrase (PostgreSQL) must turn them away.
+SCATTERED = [
     ("지원사업", "사업 지원, 원사업"),  # 지원 원사 사업, but never in a row
     ("스마트공장", "스마트폰 트공 공장"),
     ("AI·빅데이터", "mail·빅데이터 그리고 AI"),  # "ai" starts a word elsewhere, not here
     ("2026년", "2026 계획, 2025년"),
 ]
 
+PAIRS = [*FOUND, *NOT_FOUND, *SCATTERED]
+
+
+@pytest.fixture(autouse=True, scope="module")
+def package_abbreviations() -> None:
+    """``parse_query`` expands with the process's abbreviations: the package's, here."""
+    use_abbreviations(None)
+
+
+def search(query: str, abbreviations: Abbreviations | None = None) -> SearchQuery:
+    """``parse_query(query)``, or the same query expanded with other ``abbreviations``."""
+    parsed = parse_query(query)
+    assert parsed is not None, query
+    if abbreviations is None:
+        return parsed
+    groups = tuple(tuple(group) for group in abbreviations.expand(query_terms(query)))
+    return SearchQuery(text=parsed.text, groups=groups, phrase=parsed.phrase)
+
+
+def exact(query: SearchQuery, document: str) -> bool:
+    """The meaning: what the search must find."""
+    return query.found_in(fold(document))
+
+
+# --- SQLite: FTS5 candidates, then the exact check ------------------------------------------
+
+MIGRATION = importlib.import_module("paperwork.migrations.versions.0006_search_index")
+EXTERNAL_CONTENT = "content='support_programs', content_rowid='id',"
+
+
+def fts_table_statement() -> str:
+    """Migration 0006's FTS5 table, holding its own content instead of the programs table's."""
+    [create] = [sql for sql in MIGRATION.SQLITE_NEW if "CREATE VIRTUAL TABLE" in sql]
+    assert EXTERNAL_CONTENT in create
+    return create.replace(EXTERNAL_CONTENT, "")
+
+
+@pytest.fixture(scope="module")
+def fts() -> Iterator[sqlite3.Connection]:
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute(fts_table_statement())
+        yield db
+
+
+def fts_candidate(db: sqlite3.Connection, query: SearchQuery, document: str) -> bool:
+    """Whether FTS5 finds ``document`` (as a program's title) for ``query``."""
+    table = MIGRATION.FTS_TABLE
+    db.execute(f"DELETE FROM {table}")
+    units = search_document(document, None, None, None).units
+    db.execute(f"INSERT INTO {table} (rowid, search_vector) VALUES (1, ?)", (units,))
+    found = db.execute(
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (fts_query(query.groups),)
+    ).fetchall()
+    return found == [(1,)]
+
+
+def sqlite_finds(db: sqlite3.Connection, query: SearchQuery, document: str) -> bool:
+    """SQLite's verdict, as ``search_repository.search_condition`` reaches it."""
+    if not fts_candidate(db, query, document):
+        return False
+    return exact(query, document) if needs_exact_check(query.groups) else True
+
+
+# --- PostgreSQL: the phrase over positions ----------------------------------------------------
+
+# A statement and its parameters, answered by PostgreSQL.
+Ask = Callable[[TextClause, dict[str, str]], object]
+
+MATCH = text("SELECT CAST(:vector AS tsvector) @@ CAST(:query AS tsquery)")
+LEXEMES = text("SELECT tsvector_to_array(CAST(:vector AS tsvector))")
+
+
+@pytest.fixture(scope="module")
+def postgres(postgres_server_url: str) -> Iterator[Ask]:
+    """One connection for the module: ``ask(statement, parameters)`` returns the scalar."""
+    with asyncio.Runner() as runner:
+        engine = create_async_engine(postgres_server_url, poolclass=NullPool)
+        connection = engine.connect()
+        runner.run(connection.start())
+
+        def ask(statement: TextClause, parameters: dict[str, str]) -> object:
+            return runner.run(connection.scalar(statement, parameters))
+
+        try:
+            yield ask
+        finally:
+            runner.run(connection.close())
+            runner.run(engine.dispose())
+
+
+def postgres_finds(ask: Ask, query: SearchQuery, document: str) -> bool:
+    vector = search_document(document, None, None, None).vector
+    found = ask(MATCH, {"vector": vector, "query": ts_query(query.groups)})
+    assert isinstance(found, bool)
+    return found
+
+
+# --- the lists ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("query", "document"), FOUND)
-def test_query_finds_document(query: str, document: str) -> None:
-    assert matches(query, document)
+def test_query_finds_document(fts: sqlite3.Connection, query: str, document: str) -> None:
+    assert exact(search(query), document)
+    assert fts_candidate(fts, search(query), document)
 
 
 @pytest.mark.parametrize(("query", "document"), NOT_FOUND)
-def test_query_does_not_find_document(query: str, document: str) -> None:
-    assert not candidate(query, document)
-    assert not exact(query, document)
+def test_query_does_not_find_document(fts: sqlite3.Connection, query: str, document: str) -> None:
+    assert not exact(search(query), document)
+    assert not fts_candidate(fts, search(query), document)
 
 
-@pytest.mark.parametrize(("query", "document"), CANDIDATES_ONLY)
-def test_the_exact_check_turns_away_a_scattered_candidate(query: str, document: str) -> None:
-    assert candidate(query, document)
-    assert not exact(query, document)
+@pytest.mark.parametrize(("query", "document"), SCATTERED)
+def test_the_exact_check_turns_away_a_scattered_candidate(
+    fts: sqlite3.Connection, query: str, document: str
+) -> None:
+    assert fts_candidate(fts, search(query), document)
+    assert needs_exact_check(search(query).groups)
+    assert not exact(search(query), document)
 
 
-@pytest.mark.parametrize(
-    ("query", "document"), [*FOUND, *NOT_FOUND, *CANDIDATES_ONLY, ("수출바우처", "수출  바우처")]
-)
-def test_the_tokens_never_lose_an_exact_match(query: str, document: str) -> None:
-    if exact(query, document):
-        assert candidate(query, document)
+@pytest.mark.parametrize(("query", "document"), PAIRS)
+def test_sqlite_agrees_with_the_exact_rule(
+    fts: sqlite3.Connection, query: str, document: str
+) -> None:
+    parsed = search(query)
+    assert sqlite_finds(fts, parsed, document) is exact(parsed, document), (
+        fts_query(parsed.groups),
+        search_document(document, None, None, None).units,
+    )
 
 
-def test_without_abbreviations_the_short_name_finds_only_itself() -> None:
+@pytest.mark.postgres
+@pytest.mark.parametrize(("query", "document"), PAIRS)
+def test_postgresql_agrees_with_the_exact_rule(postgres: Ask, query: str, document: str) -> None:
+    parsed = search(query)
+    assert postgres_finds(postgres, parsed, document) is exact(parsed, document), (
+        ts_query(parsed.groups),
+        search_document(document, None, None, None).vector,
+    )
+
+
+def test_without_abbreviations_the_short_name_finds_only_itself(fts: sqlite3.Connection) -> None:
     none = Abbreviations(groups={})
-    assert not matches("중기부", "중소벤처기업부 공고", none)
-    assert matches("중기부", "중기부 공고", none)
+    assert not exact(search("중기부", none), "중소벤처기업부 공고")
+    assert not fts_candidate(fts, search("중기부", none), "중소벤처기업부 공고")
+    assert exact(search("중기부", none), "중기부 공고")
+    assert sqlite_finds(fts, search("중기부", none), "중기부 공고")
+
+
+# --- the units survive both databases --------------------------------------------------------
+
+ODD = (
+    "스마트 공장 R&D ＡＩ·빅데이터 2026년 ㈜앱 Straße 'K-Startup' \"수출 바우처\" a:b* x|y "
+    "!z <-> C++ e-mail@host.kr O'Reilly a\\'b 'a':*A NEAR(a b) ^start ｒ＆ｄ ① 中小企業 ㆍ가ᆞ나"
+)
+ODD_QUERIES = ["스마트공장", "r&d", "ai·빅데이터", "2026", "앱", "strasse", "o'reilly", "x|y", ODD]
+
+
+def test_units_come_back_whole_from_an_fts5_table_declared_as_the_migration_does() -> None:
+    # Every unit comes back from FTS5's vocabulary unchanged ("r&d" one unit, bigrams whole).
+    units = set(search_document(ODD, None, None, None).units.split())
+    with closing(sqlite3.connect(":memory:")) as db:
+        db.execute(fts_table_statement())
+        table = MIGRATION.FTS_TABLE
+        db.execute(f"CREATE VIRTUAL TABLE vocabulary USING fts5vocab({table}, 'row')")
+        db.execute(f"INSERT INTO {table} (rowid, search_vector) VALUES (1, ?)", (" ".join(units),))
+        assert {row[0] for row in db.execute("SELECT term FROM vocabulary")} == units
+        for query in ODD_QUERIES:
+            assert sqlite_finds(db, search(query), ODD), query
+
+
+@pytest.mark.postgres
+def test_units_come_back_whole_from_a_tsvector_literal(
+    postgres: Ask,
+) -> None:
+    document = search_document(ODD, None, None, None)
+    lexemes = postgres(LEXEMES, {"vector": document.vector})
+    assert isinstance(lexemes, list)
+    assert set(lexemes) == set(document.units.split())
+    for query in ODD_QUERIES:
+        assert postgres_finds(postgres, search(query), ODD), query
