@@ -56,21 +56,22 @@ def lexemes(query: str) -> list[tuple[str, ...]]:
 
 def test_a_korean_run_is_its_bigrams_at_consecutive_positions_and_its_unigrams() -> None:
     assert units("창업지원") == [
+        # Each bigram at its first syllable's position...
         ("창업", 1),
         ("업지", 2),
         ("지원", 3),
-        # Each syllable at the position of the bigram it starts; the last shares the last one's.
+        # ...and each syllable at its own: the last one has a position of its own.
         ("창", 1),
         ("업", 2),
         ("지", 3),
-        ("원", 3),
+        ("원", 4),
     ]
 
 
 def test_positions_start_where_asked_and_the_next_free_one_is_returned() -> None:
     assert document_units("창업지원", 10) == (
-        [("창업", 10), ("업지", 11), ("지원", 12), ("창", 10), ("업", 11), ("지", 12), ("원", 12)],
-        13,
+        [("창업", 10), ("업지", 11), ("지원", 12), ("창", 10), ("업", 11), ("지", 12), ("원", 13)],
+        14,
     )
     assert document_units("", 7) == ([], 7)
     assert document_units("·!? --", 7) == ([], 7)  # punctuation is never a unit
@@ -83,9 +84,9 @@ def test_a_run_of_one_syllable_is_its_unigram() -> None:
         ("바일", 2),
         ("모", 1),
         ("바", 2),
-        ("일", 2),
-        ("앱", 3),
-        ("차", 4),
+        ("일", 3),
+        ("앱", 4),
+        ("차", 5),
     ]
 
 
@@ -107,16 +108,17 @@ def test_a_run_crosses_a_single_whitespace_character_so_spacing_does_not_matter(
     ],
 )
 def test_a_run_stops_at_punctuation_or_a_wider_gap(text: str) -> None:
-    # No bigram across the gap, yet units are numbered consecutively whatever separates them.
+    # No bigram across the gap (no 트공), yet syllables are numbered on whatever separates them:
+    # the next run's first bigram is two positions after this run's last.
     assert units(text) == [
         ("스마", 1),
         ("마트", 2),
         ("스", 1),
         ("마", 2),
-        ("트", 2),
-        ("공장", 3),
-        ("공", 3),
-        ("장", 3),
+        ("트", 3),
+        ("공장", 4),
+        ("공", 4),
+        ("장", 5),
     ]
 
 
@@ -126,23 +128,23 @@ def test_a_latin_word_between_korean_runs_takes_one_position() -> None:
         ("마트", 2),
         ("스", 1),
         ("마", 2),
-        ("트", 2),
-        ("ai", 3),
-        ("공장", 4),
-        ("공", 4),
-        ("장", 4),
+        ("트", 3),
+        ("ai", 4),
+        ("공장", 5),
+        ("공", 5),
+        ("장", 6),
     ]
 
 
 def test_latin_and_digit_words_are_one_unit_each() -> None:
     assert units("mail") == [("mail", 1)]
-    assert units("AI기반") == [("ai", 1), ("기반", 2), ("기", 2), ("반", 2)]
+    assert units("AI기반") == [("ai", 1), ("기반", 2), ("기", 2), ("반", 3)]
     assert units("2026년 K-Startup") == [("2026", 1), ("년", 2), ("k", 3), ("startup", 4)]
     assert units("ＡＩ_Ｘ") == [("ai", 1), ("x", 2)]  # "_" separates, as any punctuation
 
 
 def test_a_joined_word_and_its_parts_share_one_position() -> None:
-    assert units("R&D 과제") == [("r&d", 1), ("r", 1), ("d", 1), ("과제", 2), ("과", 2), ("제", 2)]
+    assert units("R&D 과제") == [("r&d", 1), ("r", 1), ("d", 1), ("과제", 2), ("과", 2), ("제", 3)]
     assert units("M&A&D") == [("m&a&d", 1), ("m", 1), ("a", 1), ("d", 1)]
     # "&" not between two letters or digits is punctuation.
     assert units("R & D") == [("r", 1), ("d", 2)]
@@ -151,14 +153,14 @@ def test_a_joined_word_and_its_parts_share_one_position() -> None:
 
 def test_a_long_word_is_cut_at_max_word_characters() -> None:
     word = "x" * (MAX_WORD + 10)
-    assert units(f"{word} 창업") == [("x" * MAX_WORD, 1), ("창업", 2), ("창", 2), ("업", 2)]
+    assert units(f"{word} 창업") == [("x" * MAX_WORD, 1), ("창업", 2), ("창", 2), ("업", 3)]
     # A joined word is cut first, then split into parts.
     joined = "a" * (MAX_WORD - 2) + "&bcdef"
     assert units(joined) == [(joined[:MAX_WORD], 1), ("a" * (MAX_WORD - 2), 1), ("b", 1)]
 
 
 def test_a_unit_is_listed_once_per_occurrence() -> None:
-    assert positions("창업 · 창업", "창업") == [1, 2]
+    assert positions("창업 · 창업", "창업") == [1, 3]
     assert positions("ai·ai", "ai") == [1, 2]
 
 
@@ -176,8 +178,23 @@ def test_only_the_last_latin_run_of_a_query_word_is_a_prefix() -> None:
     assert chain("AI기반") == (Unit("ai"), Unit("기반"))
     assert chain("k-startup") == (Unit("k"), Unit("startup", prefix=True))
     assert chain("2026년") == (Unit("2026"), Unit("년"))
-    assert chain("스마트ai") == (Unit("스마"), Unit("마트"), Unit("ai", prefix=True))
     assert chain("AI·빅데이터") == (Unit("ai"), Unit("빅데"), Unit("데이"), Unit("이터"))
+
+
+def test_what_follows_a_run_of_several_syllables_is_two_positions_after_its_last_bigram() -> None:
+    # The run's last syllable lies between; a unigram or a word is one position wide.
+    assert chain("스마트ai") == (Unit("스마"), Unit("마트"), Unit("ai", prefix=True, distance=2))
+    assert chain("지원·사업") == (Unit("지원"), Unit("사업", distance=2))
+    assert chain("개발·앱") == (Unit("개발"), Unit("앱", distance=2))
+    assert chain("앱·개발") == (Unit("앱"), Unit("개발"))
+    assert chain("앱·차") == (Unit("앱"), Unit("차"))
+    assert chain("ai·빅데이터·2026") == (
+        Unit("ai"),
+        Unit("빅데"),
+        Unit("데이"),
+        Unit("이터"),
+        Unit("2026", prefix=True, distance=2),
+    )
 
 
 def test_a_query_word_longer_than_max_word_is_a_prefix_wherever_it_is() -> None:
@@ -237,6 +254,9 @@ def test_a_term_carries_its_folded_text_for_the_exact_check() -> None:
         ("r&d", "r&d", True),
         ("d", "r&d", True),
         ("2026", "2026년", True),
+        ("지원·사업", "지원사업", True),
+        ("지원사업", "지원·사업", False),
+        ("지원사업", "지원, 원사업", False),
     ],
 )
 def test_found_in_is_the_exact_rule(word: str, folded_text: str, found: bool) -> None:
@@ -290,12 +310,12 @@ def test_parse_query_keeps_the_words_their_alternatives_and_the_phrase() -> None
 def test_a_document_vector_weighs_its_fields_and_leaves_a_gap_between_them() -> None:
     document = search_document("스마트공장", "중기부", "AI", "앱 r&d")
     head = (
-        "'스마':1A '마트':2A '트공':3A '공장':4A '스':1A '마':2A '트':3A '공':4A '장':4A "
-        "'중기':6B '기부':7B '중':6B '기':7B '부':7B "
-        "'ai':9B"
+        "'스마':1A '마트':2A '트공':3A '공장':4A '스':1A '마':2A '트':3A '공':4A '장':5A "
+        "'중기':7B '기부':8B '중':7B '기':8B '부':9B "
+        "'ai':11B"
     )
     assert document.head == head
-    assert document.vector == head + " '앱':11C 'r&d':12C 'r':12C 'd':12C"
+    assert document.vector == head + " '앱':13C 'r&d':14C 'r':14C 'd':14C"
     assert document.units == "ai d r r&d 공 공장 기 기부 마 마트 부 스 스마 앱 장 중 중기 트 트공"
     assert document.columns("postgresql") == {"search_vector": document.vector, "search_head": head}
     assert document.columns("sqlite") == {"search_vector": document.units, "search_head": None}
@@ -304,7 +324,7 @@ def test_a_document_vector_weighs_its_fields_and_leaves_a_gap_between_them() -> 
 def test_missing_fields_leave_nothing_but_their_gap() -> None:
     document = search_document(None, None, None, "창업")
     assert document.head == ""
-    assert document.vector == "'창업':4C '창':4C '업':4C"  # one gap per field before it
+    assert document.vector == "'창업':4C '창':4C '업':5C"  # one gap per field before it
     assert search_document(None, None, None, None) == search_document("", "", "·", "")
 
 
@@ -318,6 +338,11 @@ def test_missing_fields_leave_nothing_but_their_gap() -> None:
             "스마트 공장",
             "(('스마' <-> '마트')) & (('공장'))",
             '(("스마" AND "마트")) AND (("공장"))',
+        ),
+        (
+            "수출·바우처",
+            "(('수출' <2> '바우' <-> '우처'))",
+            '(("수출" AND "바우" AND "우처"))',
         ),
         (
             "k-startup 2026년",
@@ -344,6 +369,9 @@ def test_weights_restrict_every_unit_of_a_tsquery() -> None:
     search = parse_query("k-startup 창업")
     assert search is not None
     assert ts_query(search.groups, "A") == "(('k':A <-> 'startup':*A)) & (('창업':A))"
+    smart = parse_query("스마트ai")
+    assert smart is not None
+    assert ts_query(smart.groups, "B") == "(('스마':B <-> '마트':B <2> 'ai':*B))"
     assert search.phrase is not None
     assert ts_term(search.phrase, "AB") == "'k':AB <-> 'startup':AB <-> '창업':AB"
 

@@ -63,6 +63,14 @@ FOUND = [
     ("중진공 정책자금", "중소벤처기업진흥공단 정책자금 융자"),
     ("소진공", "소상공인시장진흥공단 경영개선"),
     ("창진원", "창업진흥원 예비창업패키지"),
+    # Any punctuation, spacing or none between the runs of a query word.
+    ("수출·바우처", "수출 바우처 사업 참여기업 모집"),
+    ("수출·바우처", "수출바우처 사업"),
+    ("보급·확산", "스마트공장 보급 확산 사업"),
+    ("지원·사업", "지원, 사업"),
+    ("개발·앱", "개발앱 공모전"),
+    ("앱·차", "앱차 호출 서비스"),
+    ("스마트ai", "스마트 AI 공장"),
 ]
 
 NOT_FOUND = [
@@ -88,6 +96,12 @@ SCATTERED = [
     ("스마트공장", "스마트폰 트공 공장"),
     ("AI·빅데이터", "mail·빅데이터 그리고 AI"),  # "ai" starts a word elsewhere, not here
     ("2026년", "2026 계획, 2025년"),
+    # The runs of a query word next to each other, not just near.
+    ("차·충전", "차량·충전 인프라"),  # 차 then 량 before 충전
+    ("ai·차", "AI 열차 운행"),
+    ("앱·ai", "앱이 AI를 쓴다"),
+    ("지원·사업", "지원 원사업"),
+    ("스마트ai", "스마트폰 AI"),
 ]
 
 PAIRS = [*FOUND, *NOT_FOUND, *SCATTERED]
@@ -230,6 +244,23 @@ def test_postgresql_agrees_with_the_exact_rule(postgres: Ask, query: str, docume
         ts_query(parsed.groups),
         search_document(document, None, None, None).vector,
     )
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    ("query", "title", "agency"),
+    [("수출·바우처", "수출", "바우처"), ("앱·차", "앱", "차"), ("스마트ai", "스마트", "AI")],
+)
+def test_a_phrase_never_joins_two_fields(
+    postgres: Ask, query: str, title: str, agency: str
+) -> None:
+    parsed = search(query)
+    assert not parsed.found_in(fold(title), fold(agency))
+    assert needs_exact_check(parsed.groups)  # SQLite's verdict is the exact rule's
+    apart = search_document(title, agency, None, None).vector
+    assert postgres(MATCH, {"vector": apart, "query": ts_query(parsed.groups)}) is False
+    together = search_document(f"{title}·{agency}", None, None, None).vector
+    assert postgres(MATCH, {"vector": together, "query": ts_query(parsed.groups)}) is True
 
 
 def test_without_abbreviations_the_short_name_finds_only_itself(fts: sqlite3.Connection) -> None:

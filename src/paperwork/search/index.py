@@ -73,8 +73,14 @@ def _ts_unit(unit: Unit, weights: str) -> str:
 
 
 def ts_term(term: QueryTerm, weights: str = "") -> str:
-    """A term as a phrase of its units; ``weights`` (e.g. "A") restricts where they count."""
-    return " <-> ".join(_ts_unit(unit, weights) for unit in term.chain)
+    """A term as a phrase of its units, each at its distance from the one before (``<->`` is
+    ``<1>``); ``weights`` (e.g. "A") restricts where they count."""
+    first, *rest = term.chain
+    phrase = [_ts_unit(first, weights)]
+    for unit in rest:
+        phrase.append("<->" if unit.distance == 1 else f"<{unit.distance}>")
+        phrase.append(_ts_unit(unit, weights))
+    return " ".join(phrase)
 
 
 def ts_group(group: TermGroup, weights: str = "") -> str:

@@ -6,23 +6,27 @@ The rules (issue 12), applied to text folded by :func:`paperwork.search.normaliz
 
 - **Korean** (Hangul, and CJK ideographs and kana alike): a run of syllables, which may hold a
   *single* whitespace character between syllables ("스마트 공장" and "스마트공장" are the same run),
-  is indexed as its bigrams at consecutive positions (스마 마트 트공 공장) and its syllables as
-  unigrams at the position of the bigram each starts (the last one shares the last bigram's).
-  A run of one syllable is its unigram. A query word of one syllable requires its unigram; a
-  longer one requires its bigrams, in order.
+  takes one position per syllable: each syllable is a unigram at its position and each bigram
+  sits at its first syllable's (스마 마트 트공 공장 at consecutive positions, no bigram on the
+  last). A query word of one syllable requires its unigram; a longer one requires its bigrams,
+  in order.
 - **Latin letters and digits** (any other letter or digit): a word is a run of them, ``&``
   inside a word joining ("r&d"), indexed as one unit (its first :data:`MAX_WORD` characters),
   with the parts of a joined word at the same position. A query word matches words *starting*
   with it ("ai" finds "AI", "AIoT", "AI기반", not "mail"); inside a longer query word a Latin
   run that another run follows must be the whole word ("ai기반" does not find "AIoT기반").
 - Everything else (punctuation, symbols) separates units and is never indexed; a query word of
-  punctuation only is dropped (no term, not an error). Units of one field are numbered
-  consecutively, whatever separates them, so a query word's chain of units is a phrase.
+  punctuation only is dropped (no term, not an error). The syllables and words of one field are
+  numbered consecutively, whatever separates them, so a query word's chain of units is a phrase.
 
-A query word's **chain** is what an index can check: PostgreSQL as a phrase (``<->``) over
-positions, SQLite's FTS5 as a bag of units. :meth:`QueryTerm.found_in` is the exact rule (the
-word's runs in order, one whitespace allowed between Korean syllables, any punctuation between
-runs, a Latin word at a word start), which SQLite checks on the candidates and highlights use.
+A query word's **chain** is what an index can check: PostgreSQL as a phrase over positions,
+SQLite's FTS5 as a bag of units. Each unit of a chain is ``distance`` positions after the one
+before it: 1, except after a run's last bigram, where it is 2 (the run's last syllable lies
+between). So "지원·사업" finds "지원사업" (원사 between the two) as well as "지원·사업",
+and "지원사업" does not find "지원, 원사업" (지원 and 원사 are 2 apart there, not 1).
+:meth:`QueryTerm.found_in` is the exact rule (the word's runs in order, one whitespace allowed
+between Korean syllables, any punctuation between runs, a Latin word at a word start), which
+SQLite checks on the candidates and highlights use.
 
 **Unit alphabet**: a unit is letters and digits (``str.isalnum``), with ``&`` only between two
 of them. Units never hold whitespace, quotes, backslashes, ``:``, ``*``, ``(``, ``)``, ``|``,
@@ -59,15 +63,17 @@ _SPACE = re.compile(r"\s")
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """One unit of a query word's chain; ``prefix``: any indexed unit starting with it."""
+    """One unit of a query word's chain; ``prefix``: any indexed unit starting with it;
+    ``distance``: how many positions after the chain's previous unit (unused on the first)."""
 
     lexeme: str
     prefix: bool = False
+    distance: int = 1
 
 
 @dataclass(frozen=True, slots=True)
 class QueryTerm:
-    """One word of a query: a matching document holds ``chain`` at consecutive positions, and
+    """One word of a query: a matching document holds ``chain`` at its distances, and
     ``text`` (the word folded) is what the exact check looks for."""
 
     text: str
@@ -118,31 +124,34 @@ def document_units(folded: str, start: int) -> tuple[list[tuple[str, int]], int]
             if "&" in word:
                 units.extend((part, position) for part in word.split("&") if part)
             position += 1
-        elif len(run) == 1:
-            units.append((run, position))
-            position += 1
         else:
-            last = position + len(run) - 2
-            bigram_positions = range(position, last + 1)
-            units.extend(zip(map(str.__add__, run, run[1:]), bigram_positions, strict=True))
-            units.extend(zip(run, bigram_positions, strict=False))
-            units.append((run[-1], last))
-            position = last + 1
+            syllable_positions = range(position, position + len(run))
+            bigrams = map(str.__add__, run, run[1:])
+            units.extend(zip(bigrams, syllable_positions, strict=False))  # none on the last
+            units.extend(zip(run, syllable_positions, strict=True))
+            position += len(run)
     return units, position
 
 
 def _chain(folded: str) -> tuple[Unit, ...]:
     found = list(runs(folded))
     chain: list[Unit] = []
+    distance = 1  # from the chain's last unit to the next run's first
     for index, (is_cjk, run) in enumerate(found):
         if not is_cjk:
             word = run[:MAX_WORD].rstrip("&")
             # The last run may be the start of a longer word; so may a word cut at MAX_WORD.
-            chain.append(Unit(word, prefix=index == len(found) - 1 or len(run) > MAX_WORD))
+            prefix = index == len(found) - 1 or len(run) > MAX_WORD
+            chain.append(Unit(word, prefix=prefix, distance=distance))
+            distance = 1
         elif len(run) == 1:
-            chain.append(Unit(run))
+            chain.append(Unit(run, distance=distance))
+            distance = 1
         else:
-            chain.extend(Unit(a + b) for a, b in pairwise(run))
+            first, *rest = (a + b for a, b in pairwise(run))
+            chain.append(Unit(first, distance=distance))
+            chain.extend(Unit(bigram) for bigram in rest)
+            distance = 2  # the run's last syllable lies between its last bigram and what follows
     return tuple(chain)
 
 
