@@ -384,6 +384,7 @@ def test_weights_restrict_every_unit_of_a_tsquery() -> None:
         ("r&d", True),  # an alternative (알앤디) has two units
         ("스마트공장", True),
         ("창업 2026년", True),
+        ("x" * (MAX_WORD + 1), True),  # a word cut at MAX_WORD: its unit is only its start
     ],
 )
 def test_the_exact_check_is_needed_only_for_a_chain_of_several_units(

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from paperwork.search.normalize import fold
-from paperwork.search.tokens import QueryTerm, Unit, document_units
+from paperwork.search.tokens import MAX_WORD, QueryTerm, Unit, document_units
 
 # Alternatives of one query word: a document matches the word when it matches any of them.
 TermGroup = Sequence[QueryTerm]
@@ -110,5 +110,10 @@ def fts_query(groups: Sequence[TermGroup]) -> str:
 
 def needs_exact_check(groups: Sequence[TermGroup]) -> bool:
     """Whether FTS5's candidates can differ from the matches: only when some alternative has
-    more than one unit (a lone unit present is the match)."""
-    return any(len(term.chain) > 1 for group in groups for term in group)
+    more than one unit, or one that may be a word cut at MAX_WORD (a lone whole unit present is
+    the match; a cut one holds only the word's start)."""
+    return any(
+        len(term.chain) > 1 or len(term.chain[0].lexeme) >= MAX_WORD
+        for group in groups
+        for term in group
+    )
