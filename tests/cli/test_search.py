@@ -11,7 +11,11 @@ from typer.testing import CliRunner
 
 from paperwork.cli import app
 
-TITLES = ("2026년 예비창업패키지 모집 공고", "스마트 공장 구축 지원사업", "수출바우처 참여기업 모집")
+TITLES = (
+    "2026년 예비창업패키지 모집 공고",
+    "스마트 공장 구축 지원사업",
+    "수출바우처 참여기업 모집",
+)
 
 
 def _insert_programs(path: Path) -> None:
@@ -75,9 +79,7 @@ def test_reindex_rebuilds_every_program_and_can_run_again(
         assert _found(database, '"x"') == []
 
 
-def test_imported_programs_are_indexed_as_they_are_written(
-    cli_db: Path, runner: CliRunner
-) -> None:
+def test_imported_programs_are_indexed_as_they_are_written(cli_db: Path, runner: CliRunner) -> None:
     from importlib import resources
 
     sample = Path(str(resources.files("paperwork") / "samples" / "bizinfo.json"))

@@ -20,7 +20,9 @@ def test_items_are_promoted_rejected_or_failed(portal_settings: SettingsMaker) -
     parser = parser_for("bizinfo", portal_settings())
     items = parser.parse_saved((files("paperwork") / "samples" / "bizinfo.json").read_bytes())
     untitled = RawItem("bizinfo", "PBLN_UNTITLED", None, {"pblancId": "PBLN_UNTITLED"})
-    prepared = prepare_all([*items, untitled], parser.normalize, today=TODAY, threshold=7.0)
+    prepared = prepare_all(
+        [*items, untitled], parser.normalize, today=TODAY, threshold=7.0, dialect="sqlite"
+    )
     statuses = [p.status for p in prepared]
     assert statuses.count(RawStatus.promoted) == 12
     assert statuses.count(RawStatus.rejected) == 2
@@ -38,6 +40,6 @@ def test_a_parser_bug_fails_the_item_not_the_batch() -> None:
         raise KeyError("surprise")
 
     item = RawItem("bizinfo", "PBLN_1", None, {})
-    prepared = prepare(item, broken, today=TODAY, threshold=7.0)
+    prepared = prepare(item, broken, today=TODAY, threshold=7.0, dialect="sqlite")
     assert prepared.status == RawStatus.failed
     assert prepared.reason == "normalize failed: KeyError: 'surprise'"

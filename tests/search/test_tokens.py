@@ -54,23 +54,20 @@ def lexemes(query: str) -> list[tuple[str, ...]]:
 # --- document units and their positions ------------------------------------------------------
 
 
-def test_a_korean_run_is_its_bigrams_at_consecutive_positions_and_its_unigrams() -> None:
+def test_a_korean_run_is_one_unit_per_syllable_its_bigrams_then_its_last_syllable() -> None:
     assert units("창업지원") == [
         # Each bigram at its first syllable's position...
         ("창업", 1),
         ("업지", 2),
         ("지원", 3),
-        # ...and each syllable at its own: the last one has a position of its own.
-        ("창", 1),
-        ("업", 2),
-        ("지", 3),
+        # ...and the last syllable, which starts no bigram, alone at its own.
         ("원", 4),
     ]
 
 
 def test_positions_start_where_asked_and_the_next_free_one_is_returned() -> None:
     assert document_units("창업지원", 10) == (
-        [("창업", 10), ("업지", 11), ("지원", 12), ("창", 10), ("업", 11), ("지", 12), ("원", 13)],
+        [("창업", 10), ("업지", 11), ("지원", 12), ("원", 13)],
         14,
     )
     assert document_units("", 7) == ([], 7)
@@ -79,15 +76,7 @@ def test_positions_start_where_asked_and_the_next_free_one_is_returned() -> None
 
 def test_a_run_of_one_syllable_is_its_unigram() -> None:
     assert document_units("앱", 1) == ([("앱", 1)], 2)
-    assert units("모바일 · 앱 · 차") == [
-        ("모바", 1),
-        ("바일", 2),
-        ("모", 1),
-        ("바", 2),
-        ("일", 3),
-        ("앱", 4),
-        ("차", 5),
-    ]
+    assert units("모바일 · 앱 · 차") == [("모바", 1), ("바일", 2), ("일", 3), ("앱", 4), ("차", 5)]
 
 
 def test_a_run_crosses_a_single_whitespace_character_so_spacing_does_not_matter() -> None:
@@ -110,41 +99,29 @@ def test_a_run_crosses_a_single_whitespace_character_so_spacing_does_not_matter(
 def test_a_run_stops_at_punctuation_or_a_wider_gap(text: str) -> None:
     # No bigram across the gap (no 트공), yet syllables are numbered on whatever separates them:
     # the next run's first bigram is two positions after this run's last.
-    assert units(text) == [
-        ("스마", 1),
-        ("마트", 2),
-        ("스", 1),
-        ("마", 2),
-        ("트", 3),
-        ("공장", 4),
-        ("공", 4),
-        ("장", 5),
-    ]
+    assert units(text) == [("스마", 1), ("마트", 2), ("트", 3), ("공장", 4), ("장", 5)]
 
 
 def test_a_latin_word_between_korean_runs_takes_one_position() -> None:
     assert units("스마트 AI 공장") == [
         ("스마", 1),
         ("마트", 2),
-        ("스", 1),
-        ("마", 2),
         ("트", 3),
         ("ai", 4),
         ("공장", 5),
-        ("공", 5),
         ("장", 6),
     ]
 
 
 def test_latin_and_digit_words_are_one_unit_each() -> None:
     assert units("mail") == [("mail", 1)]
-    assert units("AI기반") == [("ai", 1), ("기반", 2), ("기", 2), ("반", 3)]
+    assert units("AI기반") == [("ai", 1), ("기반", 2), ("반", 3)]
     assert units("2026년 K-Startup") == [("2026", 1), ("년", 2), ("k", 3), ("startup", 4)]
     assert units("ＡＩ_Ｘ") == [("ai", 1), ("x", 2)]  # "_" separates, as any punctuation
 
 
 def test_a_joined_word_and_its_parts_share_one_position() -> None:
-    assert units("R&D 과제") == [("r&d", 1), ("r", 1), ("d", 1), ("과제", 2), ("과", 2), ("제", 3)]
+    assert units("R&D 과제") == [("r&d", 1), ("r", 1), ("d", 1), ("과제", 2), ("제", 3)]
     assert units("M&A&D") == [("m&a&d", 1), ("m", 1), ("a", 1), ("d", 1)]
     # "&" not between two letters or digits is punctuation.
     assert units("R & D") == [("r", 1), ("d", 2)]
@@ -153,7 +130,7 @@ def test_a_joined_word_and_its_parts_share_one_position() -> None:
 
 def test_a_long_word_is_cut_at_max_word_characters() -> None:
     word = "x" * (MAX_WORD + 10)
-    assert units(f"{word} 창업") == [("x" * MAX_WORD, 1), ("창업", 2), ("창", 2), ("업", 3)]
+    assert units(f"{word} 창업") == [("x" * MAX_WORD, 1), ("창업", 2), ("업", 3)]
     # A joined word is cut first, then split into parts.
     joined = "a" * (MAX_WORD - 2) + "&bcdef"
     assert units(joined) == [(joined[:MAX_WORD], 1), ("a" * (MAX_WORD - 2), 1), ("b", 1)]
@@ -170,6 +147,8 @@ def test_a_unit_is_listed_once_per_occurrence() -> None:
 def test_a_korean_query_word_requires_its_bigrams_or_its_one_syllable() -> None:
     assert chain("스마트공장") == (Unit("스마"), Unit("마트"), Unit("트공"), Unit("공장"))
     assert chain("창업") == (Unit("창업"),)
+    # One syllable: any unit starting with it (a bigram, or the syllable ending its run).
+    assert chain("앱") == (Unit("앱", prefix=True),)
     assert lexemes("앱 차") == [("앱",), ("차",)]
 
 
@@ -177,7 +156,7 @@ def test_only_the_last_latin_run_of_a_query_word_is_a_prefix() -> None:
     assert chain("ai") == (Unit("ai", prefix=True),)
     assert chain("AI기반") == (Unit("ai"), Unit("기반"))
     assert chain("k-startup") == (Unit("k"), Unit("startup", prefix=True))
-    assert chain("2026년") == (Unit("2026"), Unit("년"))
+    assert chain("2026년") == (Unit("2026"), Unit("년", prefix=True))
     assert chain("AI·빅데이터") == (Unit("ai"), Unit("빅데"), Unit("데이"), Unit("이터"))
 
 
@@ -185,9 +164,9 @@ def test_what_follows_a_run_of_several_syllables_is_two_positions_after_its_last
     # The run's last syllable lies between; a unigram or a word is one position wide.
     assert chain("스마트ai") == (Unit("스마"), Unit("마트"), Unit("ai", prefix=True, distance=2))
     assert chain("지원·사업") == (Unit("지원"), Unit("사업", distance=2))
-    assert chain("개발·앱") == (Unit("개발"), Unit("앱", distance=2))
-    assert chain("앱·개발") == (Unit("앱"), Unit("개발"))
-    assert chain("앱·차") == (Unit("앱"), Unit("차"))
+    assert chain("개발·앱") == (Unit("개발"), Unit("앱", prefix=True, distance=2))
+    assert chain("앱·개발") == (Unit("앱", prefix=True), Unit("개발"))
+    assert chain("앱·차") == (Unit("앱", prefix=True), Unit("차", prefix=True))
     assert chain("ai·빅데이터·2026") == (
         Unit("ai"),
         Unit("빅데"),
@@ -309,14 +288,10 @@ def test_parse_query_keeps_the_words_their_alternatives_and_the_phrase() -> None
 
 def test_a_document_vector_weighs_its_fields_and_leaves_a_gap_between_them() -> None:
     document = search_document("스마트공장", "중기부", "AI", "앱 r&d")
-    head = (
-        "'스마':1A '마트':2A '트공':3A '공장':4A '스':1A '마':2A '트':3A '공':4A '장':5A "
-        "'중기':7B '기부':8B '중':7B '기':8B '부':9B "
-        "'ai':11B"
-    )
+    head = "'스마':1A '마트':2A '트공':3A '공장':4A '장':5A '중기':7B '기부':8B '부':9B 'ai':11B"
     assert document.head == head
     assert document.vector == head + " '앱':13C 'r&d':14C 'r':14C 'd':14C"
-    assert document.units == "ai d r r&d 공 공장 기 기부 마 마트 부 스 스마 앱 장 중 중기 트 트공"
+    assert document.units == "ai d r r&d 공장 기부 마트 부 스마 앱 장 중기 트공"
     assert document.columns("postgresql") == {"search_vector": document.vector, "search_head": head}
     assert document.columns("sqlite") == {"search_vector": document.units, "search_head": None}
 
@@ -324,7 +299,7 @@ def test_a_document_vector_weighs_its_fields_and_leaves_a_gap_between_them() -> 
 def test_missing_fields_leave_nothing_but_their_gap() -> None:
     document = search_document(None, None, None, "창업")
     assert document.head == ""
-    assert document.vector == "'창업':4C '창':4C '업':5C"  # one gap per field before it
+    assert document.vector == "'창업':4C '업':5C"  # one gap per field before it
     assert search_document(None, None, None, None) == search_document("", "", "·", "")
 
 
@@ -332,7 +307,7 @@ def test_missing_fields_leave_nothing_but_their_gap() -> None:
     ("query", "tsquery", "fts"),
     [
         ("창업", "(('창업'))", '(("창업"))'),
-        ("앱", "(('앱'))", '(("앱"))'),
+        ("앱", "(('앱':*))", '(("앱"*))'),
         ("ai", "(('ai':*))", '(("ai"*))'),
         (
             "스마트 공장",
@@ -346,8 +321,8 @@ def test_missing_fields_leave_nothing_but_their_gap() -> None:
         ),
         (
             "k-startup 2026년",
-            "(('k' <-> 'startup':*)) & (('2026' <-> '년'))",
-            '(("k" AND "startup"*)) AND (("2026" AND "년"))',
+            "(('k' <-> 'startup':*)) & (('2026' <-> '년':*))",
+            '(("k" AND "startup"*)) AND (("2026" AND "년"*))',
         ),
         (
             "중기부",

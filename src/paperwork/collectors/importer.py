@@ -88,5 +88,6 @@ async def _prepared(
         batches,
         today=pipeline.today(),
         threshold=pipeline.quality_threshold,
+        dialect=pipeline.database.dialect,
     ):
         yield prepared

@@ -62,7 +62,7 @@ def _comparable(value: Any) -> str | None:
     return str(value)
 
 
-def program_columns(p: Prepared, dialect: str) -> dict[str, Any]:
+def program_columns(p: Prepared) -> dict[str, Any]:
     """The columns a promoted item writes: its fields and what is derived from them."""
     program, search = p.program, p.search
     assert program is not None and search is not None
@@ -70,7 +70,7 @@ def program_columns(p: Prepared, dialect: str) -> dict[str, Any]:
     columns["dedupe_key"] = dedupe_key(
         program.title, program.implementing_agency, program.apply_end
     )
-    return columns | search.columns(dialect)
+    return columns | search
 
 
 class Pipeline:
@@ -96,7 +96,11 @@ class Pipeline:
 
     def prepare(self, items: Sequence[RawItem]) -> list[Prepared]:
         return prepare_all(
-            items, self.normalize, today=self.today(), threshold=self.quality_threshold
+            items,
+            self.normalize,
+            today=self.today(),
+            threshold=self.quality_threshold,
+            dialect=self.database.dialect,
         )
 
     async def ingest(self, items: Sequence[RawItem]) -> IngestCounts:
@@ -209,7 +213,7 @@ class Pipeline:
         return {
             "portal_id": self.portal_id,
             "external_id": p.item.external_id,
-            **program_columns(p, self.database.dialect),
+            **program_columns(p),
             "data_quality_score": p.score,
             "content_hash": p.content_hash,
             "original_raw_id": p.raw_id,
@@ -226,7 +230,7 @@ class Pipeline:
         assert p.program is not None
         return {
             "id": current.id,
-            **program_columns(p, self.database.dialect),
+            **program_columns(p),
             "data_quality_score": p.score,
             "content_hash": p.content_hash,
             "original_raw_id": p.raw_id,

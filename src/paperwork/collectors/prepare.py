@@ -14,7 +14,7 @@ from typing import Protocol
 
 from paperwork.collectors.base import ItemError, NormalizedProgram, RawItem
 from paperwork.collectors.quality import content_hash, quality_score
-from paperwork.search.index import SearchDocument, search_document
+from paperwork.search.index import search_columns
 from paperwork.vocabulary import RawStatus
 
 log = logging.getLogger(__name__)
@@ -32,15 +32,18 @@ class Prepared:
     program: NormalizedProgram | None = None
     score: float | None = None
     content_hash: str | None = None
-    search: SearchDocument | None = None  # the program's search index columns
+    search: dict[str, str | None] | None = None  # the program's search index columns
     status: RawStatus = RawStatus.failed
     reason: str | None = None
     raw_id: int = 0  # set once the raw row is written
 
 
-def prepare(item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: float) -> Prepared:
-    """Normalise, score and hash one item; pure (no database), so it can run in a worker
-    process. An item that cannot be normalised comes back ``failed`` with the reason."""
+def prepare(
+    item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: float, dialect: str
+) -> Prepared:
+    """Normalise, score and hash one item, and compute its search columns for a database of
+    ``dialect``; pure (no database), so it can run in a worker process. An item that cannot be
+    normalised comes back ``failed`` with the reason."""
     prepared = Prepared(item=item)
     try:
         program = normalize(item, today=today)
@@ -63,13 +66,25 @@ def prepare(item: RawItem, normalize: Normalizer, *, today: dt.date, threshold: 
         return prepared
     prepared.status = RawStatus.promoted
     # Tokenised here, in the prepare pool's worker when there is one, not between the writes.
-    prepared.search = search_document(
-        program.title, program.implementing_agency, program.target_audience, program.description
+    prepared.search = search_columns(
+        dialect,
+        program.title,
+        program.implementing_agency,
+        program.target_audience,
+        program.description,
     )
     return prepared
 
 
 def prepare_all(
-    items: Sequence[RawItem], normalize: Normalizer, *, today: dt.date, threshold: float
+    items: Sequence[RawItem],
+    normalize: Normalizer,
+    *,
+    today: dt.date,
+    threshold: float,
+    dialect: str,
 ) -> list[Prepared]:
-    return [prepare(item, normalize, today=today, threshold=threshold) for item in items]
+    return [
+        prepare(item, normalize, today=today, threshold=threshold, dialect=dialect)
+        for item in items
+    ]

@@ -38,11 +38,11 @@ def _worker_pool() -> ProcessPoolExecutor:
 
 
 def _prepare_batch(
-    parser: Parser, items: Sequence[RawItem], today: dt.date, threshold: float
+    parser: Parser, items: Sequence[RawItem], today: dt.date, threshold: float, dialect: str
 ) -> list[Prepared]:
     """Runs in the worker: the same ``prepare_all`` a live run calls, with the run's parser
     (pure and keyless: a few URLs travel with each batch, never a key)."""
-    return prepare_all(items, parser.normalize, today=today, threshold=threshold)
+    return prepare_all(items, parser.normalize, today=today, threshold=threshold, dialect=dialect)
 
 
 async def prepared_batches(
@@ -51,13 +51,14 @@ async def prepared_batches(
     *,
     today: dt.date,
     threshold: float,
+    dialect: str,
 ) -> AsyncIterator[list[Prepared]]:
     """The batches, prepared in the worker, in order."""
     pool = _worker_pool()
     pending: deque[Future[list[Prepared]]] = deque()
     try:
         for batch in batches:
-            pending.append(pool.submit(_prepare_batch, parser, batch, today, threshold))
+            pending.append(pool.submit(_prepare_batch, parser, batch, today, threshold, dialect))
             if len(pending) > AHEAD:
                 yield await asyncio.wrap_future(pending.popleft())
         while pending:

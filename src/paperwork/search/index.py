@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import starmap
+from operator import itemgetter
 
 from paperwork.search.normalize import fold
 from paperwork.search.tokens import MAX_WORD, QueryTerm, Unit, document_units
@@ -29,13 +31,33 @@ from paperwork.search.tokens import MAX_WORD, QueryTerm, Unit, document_units
 TermGroup = Sequence[QueryTerm]
 
 
+FIELD_WEIGHTS = ("A", "B", "B", "C")  # title, agency, target, description
+
+
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
-    """One program as the index stores it, for both databases."""
+    """One program's fields as positioned units (title, agency, target, description), rendered
+    for the database that stores them: each database's form is computed only when asked."""
 
-    vector: str  # PostgreSQL: tsvector literal of every field
-    head: str  # PostgreSQL: tsvector literal of title, agency and target
-    units: str  # SQLite: the distinct units, space-separated
+    fields: tuple[list[tuple[str, int]], ...]
+
+    @property
+    def head(self) -> str:
+        """PostgreSQL: tsvector literal of title, agency and target."""
+        return _literal(self.fields[:3], FIELD_WEIGHTS[:3])
+
+    @property
+    def vector(self) -> str:
+        """PostgreSQL: tsvector literal of every field."""
+        return _literal(self.fields, FIELD_WEIGHTS)
+
+    @property
+    def units(self) -> str:
+        """SQLite: the distinct units, space-separated."""
+        distinct: set[str] = set()
+        for units in self.fields:
+            distinct.update(map(itemgetter(0), units))
+        return " ".join(sorted(distinct))
 
     def columns(self, dialect: str) -> dict[str, str | None]:
         """The ``support_programs`` search columns for a database of ``dialect``."""
@@ -44,24 +66,38 @@ class SearchDocument:
         return {"search_vector": self.units, "search_head": None}
 
 
-def _literal(units: list[tuple[str, int]], weight: str) -> str:
-    return " ".join([f"'{unit}':{position}{weight}" for unit, position in units])
+def _literal(fields: Sequence[list[tuple[str, int]]], weights: Sequence[str]) -> str:
+    # One format call per unit in C (starmap), not an f-string per unit in Python: this runs on
+    # every unit of every program at ingest.
+    parts = [
+        " ".join(starmap(f"'{{}}':{{}}{weight}".format, units))
+        for units, weight in zip(fields, weights, strict=True)
+        if units
+    ]
+    return " ".join(parts)
 
 
 def search_document(
     title: str | None, agency: str | None, target: str | None, description: str | None
 ) -> SearchDocument:
     position = 1
-    literals: list[str] = []
-    distinct: set[str] = set()
-    for text, weight in ((title, "A"), (agency, "B"), (target, "B"), (description, "C")):
+    fields = []
+    for text in (title, agency, target, description):
         units, position = document_units(fold(text or ""), position)
         position += 1  # a gap: a phrase never joins the end of one field to the next
-        literals.append(_literal(units, weight))
-        distinct.update(unit for unit, _position in units)
-    head = " ".join(filter(None, literals[:3]))
-    vector = " ".join(filter(None, [head, literals[3]]))
-    return SearchDocument(vector=vector, head=head, units=" ".join(sorted(distinct)))
+        fields.append(units)
+    return SearchDocument(tuple(fields))
+
+
+def search_columns(
+    dialect: str,
+    title: str | None,
+    agency: str | None,
+    target: str | None,
+    description: str | None,
+) -> dict[str, str | None]:
+    """The search columns of one program for a database of ``dialect``."""
+    return search_document(title, agency, target, description).columns(dialect)
 
 
 # --- PostgreSQL tsquery ------------------------------------------------------------------

@@ -6,10 +6,11 @@ The rules (issue 12), applied to text folded by :func:`paperwork.search.normaliz
 
 - **Korean** (Hangul, and CJK ideographs and kana alike): a run of syllables, which may hold a
   *single* whitespace character between syllables ("스마트 공장" and "스마트공장" are the same run),
-  takes one position per syllable: each syllable is a unigram at its position and each bigram
-  sits at its first syllable's (스마 마트 트공 공장 at consecutive positions, no bigram on the
-  last). A query word of one syllable requires its unigram; a longer one requires its bigrams,
-  in order.
+  takes one position per syllable, holding the bigram that starts there (스마 마트 트공 공장 at
+  consecutive positions) or, on the run's last syllable, that syllable alone. So one unit per
+  syllable, and every syllable is the first character of the unit at its position: a query word
+  of one syllable requires a unit *starting* with it (a prefix match); a longer one requires its
+  bigrams, in order.
 - **Latin letters and digits** (any other letter or digit): a word is a run of them, ``&``
   inside a word joining ("r&d"), indexed as one unit (its first :data:`MAX_WORD` characters),
   with the parts of a joined word at the same position. A query word matches words *starting*
@@ -125,11 +126,12 @@ def document_units(folded: str, start: int) -> tuple[list[tuple[str, int]], int]
                 units.extend((part, position) for part in word.split("&") if part)
             position += 1
         else:
-            syllable_positions = range(position, position + len(run))
+            # One unit per syllable (not a unigram besides each bigram): half the units to
+            # tokenise, send and index, which is what ingest pays for.
             bigrams = map(str.__add__, run, run[1:])
-            units.extend(zip(bigrams, syllable_positions, strict=False))  # none on the last
-            units.extend(zip(run, syllable_positions, strict=True))
+            units.extend(zip(bigrams, range(position, position + len(run)), strict=False))
             position += len(run)
+            units.append((run[-1], position - 1))
     return units, position
 
 
@@ -145,7 +147,8 @@ def _chain(folded: str) -> tuple[Unit, ...]:
             chain.append(Unit(word, prefix=prefix, distance=distance))
             distance = 1
         elif len(run) == 1:
-            chain.append(Unit(run, distance=distance))
+            # The syllable starts the unit at its position: a bigram, or itself at a run's end.
+            chain.append(Unit(run, prefix=True, distance=distance))
             distance = 1
         else:
             first, *rest = (a + b for a, b in pairwise(run))
