@@ -276,8 +276,8 @@ async def rows(
     with_deadline: bool = False,
     with_description: bool = False,
 ) -> Sequence[Any]:
-    """A page in ``order``; each row also carries its sort key values as ``key0``, ``key1``...
-    (a cursor is made of the last row's), and ``description`` when asked (highlights)."""
+    """A page in ``order``; each row ends with its sort key values (a cursor is made of the
+    last row's), after ``description`` when asked (highlights)."""
     keys = sort_keys(order, filters, dialect=_dialect(session), today=today)
     where = _where(session, filters, today, with_deadline)
     if after_keys is not None:

@@ -113,10 +113,8 @@ async def page_items(
     whether a page follows."""
     if after is not None and offset:
         raise InvalidInput("cursor and offset cannot be combined: a cursor says where to start")
-    after_keys = None
-    if after is not None:
-        kinds = v1_repository.key_kinds(sort, filters)
-        after_keys = cursor.decode(after, sort=sort.value, kinds=kinds)
+    kinds = v1_repository.key_kinds(sort, filters)
+    after_keys = None if after is None else cursor.decode(after, sort=sort.value, kinds=kinds)
     query = parse_query(filters.q)
     found = await v1_repository.rows(
         session,
@@ -134,10 +132,8 @@ async def page_items(
         for item, row in zip(items, page, strict=True):
             item["highlights"] = _highlights(query, row)
     next_cursor = None
-    if len(found) > limit:
-        last = page[-1]
-        keys = [value for name, value in last._mapping.items() if str(name).startswith("key")]
-        next_cursor = cursor.encode(sort.value, keys)
+    if len(found) > limit:  # a row follows this page: start the next after its last row
+        next_cursor = cursor.encode(sort.value, tuple(page[-1])[-len(kinds) :])
     return PageItems(items, next_cursor)
 
 
