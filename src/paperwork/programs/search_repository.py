@@ -83,10 +83,9 @@ def score(dialect: str, query: SearchQuery) -> ColumnElement[int]:
             SP.title, SP.implementing_agency, SP.target_audience, query.text, type_=Integer
         )
         return function
-    head = func.coalesce(SP.search_head, literal("", type_=SP.search_head.type))
-
     def in_head(tsquery: str) -> ColumnElement[bool]:
-        return head.bool_op("@@")(_tsquery(tsquery))
+        # (A NULL head is no match: CASE goes on to its ELSE.)
+        return SP.search_head.bool_op("@@")(_tsquery(tsquery))
 
     total: ColumnElement[int] = literal(0)
     for group in query.groups:
