@@ -1,5 +1,6 @@
 // DOM helpers and Korean formatting. Every piece of API text goes in as a text node, never as
-// markup: h() has no way to set innerHTML.
+// markup: h() has no way to set innerHTML. The one exception is serverMarkup(), for the search
+// highlights the server escapes itself.
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 
@@ -29,6 +30,17 @@ export function append(parent, children) {
 /** h("a", {href: "#/x", class: "link"}, "text", otherNode) */
 export function h(tag, attrs, ...children) {
   return build(document.createElement(tag), attrs, children);
+}
+
+/**
+ * An element holding a search highlight (`highlights.title` / `highlights.description`) as HTML.
+ * Safe ONLY because the server HTML-escapes everything in a highlight except the <mark> tags it
+ * adds around the matches. Never pass any other field, or any text the server did not mark up.
+ */
+export function serverMarkup(tag, attrs, highlight) {
+  const element = h(tag, attrs);
+  element.innerHTML = highlight;
+  return element;
 }
 
 export function svg(tag, attrs, ...children) {

@@ -1,21 +1,26 @@
-// 지원사업: search and filters kept in the URL (#/programs?q=…), a sortable, paged table, and
-// CSV / ICS exports of the same selection.
+// 지원사업: search and filters kept in the URL (#/programs?q=…), a sortable, paged table with
+// the search's highlights, counts per portal, status, region and category beside it (a click
+// sets that filter), and CSV / ICS exports of the same selection.
 
 import { apiUrl, get } from "../api.js";
 import {
   PORTALS, PROGRAM_STATUS, dDayBadge, errorBox, externalLink, formatDate, formatNumber, h, loading,
-  portalLabel, uid,
+  portalLabel, serverMarkup, uid,
 } from "../dom.js";
 
 const PAGE_SIZE = 20;
 const FILTERS = ["q", "portal_id", "status", "category", "region", "deadline_from", "deadline_to"];
-const SORTS = {
-  "-scraped_at": "최근 수집순",
-  deadline: "마감 임박순",
-  title: "제목순",
-  relevance: "관련도순 (검색어 필요)",
-};
+// The sort select's "" is the API's own default, never sent: relevance with a search, newest
+// first without one. A sort is sent only when the operator picked it.
+const SORTS = [["-scraped_at", "최근 수집순"], ["deadline", "마감 임박순"], ["title", "제목순"]];
 const SORTABLE_COLUMNS = { title: "title", deadline: "deadline", scraped: "-scraped_at" };
+const FACETS = [
+  ["portal_id", "포털", portalLabel],
+  ["status", "상태", (value) => PROGRAM_STATUS[value] || value],
+  ["region", "지역", String],
+  ["category", "분야", String],
+];
+const FACET_TOP = 8;
 
 function field(label, control, hint) {
   const id = control.id || uid("f");
@@ -48,7 +53,7 @@ function filterForm() {
       field("지역", h("input", { type: "text", name: "region", maxlength: "100", placeholder: "예: 경기" })),
       field("마감일 (부터)", from),
       field("마감일 (까지)", to),
-      field("정렬", h("select", { name: "sort" }, Object.entries(SORTS).map(([value, label]) => h("option", { value }, label))))),
+      field("정렬", h("select", { name: "sort" }))),
     dateError,
     h("div", { class: "filters-actions" },
       h("button", { type: "reset", class: "button" }, "조건 초기화")),
@@ -56,39 +61,61 @@ function filterForm() {
   return { form, dateError };
 }
 
+/** The sort the list is in: the one asked for, else the API's default for this query. */
+function sortOf(query) {
+  const sort = query.get("sort");
+  if (!query.get("q")) return sort && sort !== "relevance" ? sort : "-scraped_at";
+  return sort || "relevance";
+}
+
+/** The sort options for a search (관련도순 first) or a plain list; keeps the choice if it can. */
+function setSortOptions(select, searching) {
+  const chosen = select.value;
+  const options = searching ? [["", "관련도순"], ...SORTS] : [["", SORTS[0][1]], ...SORTS.slice(1)];
+  select.replaceChildren(...options.map(([value, label]) => h("option", { value }, label)));
+  select.value = options.some(([value]) => value === chosen) ? chosen : "";
+}
+
 function readForm(form) {
   const query = new URLSearchParams();
   for (const name of [...FILTERS, "sort"]) {
     const value = (form.elements[name].value || "").trim();
-    if (value && !(name === "sort" && value === "-scraped_at")) query.set(name, value);
+    if (value) query.set(name, value);
   }
   return query;
 }
 
 function fillForm(form, query) {
-  for (const name of [...FILTERS, "sort"]) {
-    form.elements[name].value = query.get(name) || (name === "sort" ? "-scraped_at" : "");
-  }
+  for (const name of FILTERS) form.elements[name].value = query.get(name) || "";
+  const searching = Boolean(query.get("q"));
+  const sort = sortOf(query);
+  const select = form.elements.sort;
+  setSortOptions(select, searching);
+  select.value = sort === (searching ? "relevance" : "-scraped_at") ? "" : sort;
 }
 
 function apiParams(query) {
   const params = {};
-  for (const name of [...FILTERS, "sort"]) {
+  for (const name of FILTERS) {
     if (query.get(name)) params[name] = query.get(name);
   }
+  const sort = query.get("sort");
+  if (sort && (query.get("q") || sort !== "relevance")) params.sort = sort; // relevance needs q
   return params;
 }
 
 function period(program) {
   if (program.apply_start || program.apply_end) {
-    return `${formatDate(program.apply_start)} ~ ${formatDate(program.apply_end)}`;
+    // Each date whole (the table is narrower beside the facets): lines break only after "~".
+    return h("span", {}, h("span", { class: "nowrap" }, `${formatDate(program.apply_start)} ~`), " ",
+      h("span", { class: "nowrap" }, formatDate(program.apply_end)));
   }
   return program.period || "—";
 }
 
 function sortHeader(label, column, query, onSort) {
   const sortValue = SORTABLE_COLUMNS[column];
-  const current = query.get("sort") || "-scraped_at";
+  const current = sortOf(query);
   const active = current === sortValue;
   const direction = sortValue.startsWith("-") ? "descending" : "ascending";
   return h(
@@ -100,13 +127,22 @@ function sortHeader(label, column, query, onSort) {
   );
 }
 
+function titleCell(program) {
+  const href = `#/programs/${program.id}`;
+  const marks = program.highlights;
+  if (!marks) return h("a", { href, class: "program-link" }, program.title);
+  // Search highlights only: escaped by the server, <mark> tags its only markup (see serverMarkup).
+  return h("div", { class: "title-block" },
+    serverMarkup("a", { href, class: "program-link" }, marks.title),
+    marks.description ? serverMarkup("p", { class: "snippet" }, marks.description) : null);
+}
+
 function programRow(program) {
   return h(
     "tr",
     { dataset: { id: String(program.id) } },
     h("td", { "data-label": "포털", class: "nowrap" }, portalLabel(program.portal_id)),
-    h("td", { "data-label": "제목", class: "cell-title" },
-      h("a", { href: `#/programs/${program.id}`, class: "program-link" }, program.title)),
+    h("td", { "data-label": "제목", class: "cell-title" }, titleCell(program)),
     h("td", { "data-label": "기관" }, program.agency || "—"),
     h("td", { "data-label": "분야" }, program.category || "—"),
     h("td", { "data-label": "지역" }, program.region || "—"),
@@ -123,12 +159,14 @@ export async function renderPrograms(view, { query: initialQuery, setQuery }) {
   const ics = h("a", { class: "button button-small", download: "programs.ics" }, "캘린더(ICS) 내려받기");
   const summary = h("p", { class: "result-summary", "aria-live": "polite" });
   const results = h("div", { class: "results" });
+  const facets = h("aside", { class: "facets", "aria-label": "분류별 건수", hidden: true });
   view.append(
     h("h1", { tabindex: "-1" }, "지원사업"),
     form,
     h("div", { class: "toolbar" }, summary, h("div", { class: "exports", role: "group", "aria-label": "현재 조건 내보내기" }, csv, ics)),
-    results,
+    h("div", { class: "programs-layout" }, facets, results),
   );
+  form.elements.q.addEventListener("input", () => setSortOptions(form.elements.sort, Boolean(form.elements.q.value.trim())));
 
   const go = (next) => setQuery(next);
   form.addEventListener("submit", (event) => {
@@ -156,8 +194,15 @@ export async function renderPrograms(view, { query: initialQuery, setQuery }) {
   const onSort = (sort) => {
     const next = new URLSearchParams(query);
     next.delete("offset");
-    if (sort === "-scraped_at") next.delete("sort");
+    if (sort === "-scraped_at" && !next.get("q")) next.delete("sort");
     else next.set("sort", sort);
+    go(next);
+  };
+  const toFacet = (name, value) => {
+    const next = new URLSearchParams(query);
+    next.delete("offset");
+    if (query.get(name) === value) next.delete(name); // the selected value again: clear it
+    else next.set(name, value);
     go(next);
   };
   const toOffset = (offset) => {
@@ -181,15 +226,19 @@ export async function renderPrograms(view, { query: initialQuery, setQuery }) {
     results.setAttribute("aria-busy", "true");
     summary.textContent = "";
     try {
-      const page = await get("/api/v1/programs", { ...params, limit: PAGE_SIZE, offset });
+      const page = await get("/api/v1/programs", {
+        ...params, limit: PAGE_SIZE, offset, facets: FACETS.map(([name]) => name).join(","),
+      });
       if (mine !== generation) return;
       results.replaceChildren(table(page, query, onSort, toOffset));
+      facetPanel(facets, page.facets, query, toFacet);
       summary.textContent = page.total
-        ? `전체 ${formatNumber(page.total)}건 중 ${formatNumber(page.offset + 1)}–${formatNumber(page.offset + page.items.length)}`
+        ? `전체 ${totalText(page)}건 중 ${formatNumber(page.offset + 1)}–${formatNumber(page.offset + page.items.length)}`
         : "조건에 맞는 지원사업이 없습니다.";
     } catch (error) {
       if (mine !== generation) return;
       results.replaceChildren(errorBox(error, load));
+      facets.hidden = true;
       summary.textContent = "";
     } finally {
       if (mine === generation) results.removeAttribute("aria-busy");
@@ -202,6 +251,34 @@ export async function renderPrograms(view, { query: initialQuery, setQuery }) {
       load();
     },
   };
+}
+
+/** "1,234" or, past the API's exact count, "10,000+". */
+function totalText(page) {
+  return `${formatNumber(page.total)}${page.total_relation === "gte" ? "+" : ""}`;
+}
+
+/** Each facet's top values with their counts; the filter's current value is pressed. */
+function facetPanel(panel, counts, query, toFacet) {
+  const groups = FACETS.filter(([name]) => counts && counts[name] && counts[name].length).map(([name, title, label]) => {
+    const active = query.get(name);
+    const values = counts[name].slice(0, FACET_TOP);
+    const chosen = counts[name].find((entry) => entry.value === active);
+    if (chosen && !values.includes(chosen)) values.push(chosen);
+    // The heading names the list; no label on it, so "상태" still labels only the form's select.
+    return h("section", { class: "facet", dataset: { facet: name } },
+      h("h2", { class: "facet-title" }, title),
+      h("ul", { class: "facet-values" }, values.map(({ value, count }) => h("li", {},
+        h("button", {
+          type: "button", class: "facet-value", "aria-pressed": String(value === active),
+          title: value === active ? "다시 누르면 해제" : null, dataset: { value },
+          onclick: () => toFacet(name, value),
+        },
+        h("span", { class: "facet-label" }, label(value)),
+        h("span", { class: "facet-count" }, formatNumber(count), h("span", { class: "visually-hidden" }, "건")))))));
+  });
+  panel.replaceChildren(...groups);
+  panel.hidden = groups.length === 0;
 }
 
 function table(page, query, onSort, toOffset) {
@@ -220,14 +297,18 @@ function table(page, query, onSort, toOffset) {
     sortHeader("마감", "deadline", query, onSort),
     h("th", { scope: "col" }, "원문"),
   );
+  const more = page.total_relation === "gte"; // total is a lower bound: page on while there is a next
   const pages = Math.ceil(page.total / page.limit);
   const current = Math.floor(page.offset / page.limit) + 1;
   const pager = h(
     "nav",
     { class: "pager", "aria-label": "페이지" },
     h("button", { type: "button", class: "button", disabled: page.offset === 0, onclick: () => toOffset(Math.max(0, page.offset - page.limit)) }, "이전"),
-    h("span", { class: "pager-status" }, `${formatNumber(current)} / ${formatNumber(pages)} 쪽`),
-    h("button", { type: "button", class: "button", disabled: page.offset + page.items.length >= page.total, onclick: () => toOffset(page.offset + page.limit) }, "다음"),
+    h("span", { class: "pager-status" }, `${formatNumber(current)} / ${formatNumber(pages)}${more ? "+" : ""} 쪽`),
+    h("button", {
+      type: "button", class: "button", onclick: () => toOffset(page.offset + page.limit),
+      disabled: more ? !page.next_cursor : page.offset + page.items.length >= page.total,
+    }, "다음"),
   );
   return h(
     "div",
@@ -237,6 +318,6 @@ function table(page, query, onSort, toOffset) {
         h("caption", { class: "visually-hidden" }, "지원사업 목록 (제목과 마감 열로 정렬)"),
         h("thead", {}, head),
         h("tbody", {}, page.items.map(programRow)))),
-    pages > 1 ? pager : null,
+    pages > 1 || more ? pager : null,
   );
 }
