@@ -81,16 +81,31 @@ async def program_page(
     # Statuses and d-days move with the day: every key names it.
     selection = f"{today}:{filters.cache_key()}"
 
-    async def compute(session: AsyncSession) -> ProgramPage:
-        page = await v1_service.page_items(
-            session, filters, sort=resolved, limit=limit, offset=offset, after=after, today=today
-        )
-        total = v1_service.total_known_from(page.items, limit=limit, offset=offset, after=after)
-        if total is None:
-            total = await cache.value(
+    async def total() -> int:
+        return int(
+            await cache.value(
                 f"programs-total:{selection}",
                 lambda session: v1_service.count_matches(session, filters, today=today),
             )
+        )
+
+    async def compute(session: AsyncSession) -> ProgramPage:
+        # A relevance page is read one way for a few matches and another for many: the total
+        # (kept for every page of the search anyway) comes first to choose.
+        matches = await total() if resolved is ProgramSort.relevance else None
+        page = await v1_service.page_items(
+            session,
+            filters,
+            sort=resolved,
+            limit=limit,
+            offset=offset,
+            after=after,
+            today=today,
+            matches=matches,
+        )
+        known = v1_service.total_known_from(page.items, limit=limit, offset=offset, after=after)
+        if known is None:
+            known = matches if matches is not None else await total()
         counts = None
         if facet_names:
             # Kept apart from the pages, like the total: paging through a search counts once.
@@ -98,7 +113,7 @@ async def program_page(
                 f"programs-facets:{','.join(facet_names)}:{selection}",
                 lambda session: facets.facet_data(session, filters, facet_names, today=today),
             )
-        return v1_service.program_page(page, total=total, limit=limit, offset=offset, facets=counts)
+        return v1_service.program_page(page, total=known, limit=limit, offset=offset, facets=counts)
 
     key = f"programs:{resolved}:{limit}:{offset}:{after}:{','.join(facet_names)}:{selection}"
     entry = await cache.get_or_compute(key, compute)

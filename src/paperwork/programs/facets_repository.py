@@ -35,8 +35,10 @@ from paperwork.programs.facet_values import (
     with_earlier_twins,
     without_shadowed,
 )
+from paperwork.programs.search_repository import plan_for_search
 from paperwork.programs.v1_repository import conditions, status_condition
 from paperwork.programs.v1_schemas import ProgramFilters
+from paperwork.search.query import parse_query
 from paperwork.vocabulary import ProgramStatus
 
 SP = SupportProgram
@@ -134,6 +136,8 @@ async def facet_value_counts(
     matches may be missing or 0)."""
     dialect = session.get_bind().dialect.name
     fold = folder(dialect)
+    if parse_query(filters.q) is not None:
+        await plan_for_search(session)
     groups: dict[ProgramFilters, list[str]] = {}
     for name in dict.fromkeys(names):
         if name not in OWN_FILTER:

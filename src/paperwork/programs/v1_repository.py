@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal, cast
 
 from sqlalchemy import ColumnElement, Integer, case, false, func, literal, not_, or_, select
@@ -27,7 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import QueryableAttribute
 
 from paperwork.models import ProgramChange, RawScrapedData, SupportProgram
-from paperwork.programs import search_repository
+from paperwork.programs import relevance_repository, search_repository
 from paperwork.programs.repository import count_programs
 from paperwork.programs.v1_schemas import ProgramFilters, ProgramSort
 from paperwork.search.query import SearchQuery, parse_query
@@ -256,6 +256,11 @@ def _dialect(session: AsyncSession) -> str:
     return session.get_bind().dialect.name
 
 
+async def _plan(session: AsyncSession, filters: ProgramFilters) -> None:
+    if parse_query(filters.q) is not None:
+        await search_repository.plan_for_search(session)
+
+
 def _where(
     session: AsyncSession, filters: ProgramFilters, today: dt.date, with_deadline: bool
 ) -> list[ColumnElement[bool]]:
@@ -275,16 +280,46 @@ async def rows(
     after_keys: Sequence[Any] | None = None,
     with_deadline: bool = False,
     with_description: bool = False,
+    matches: int | None = None,
 ) -> Sequence[Any]:
     """A page in ``order``; each row ends with its sort key values (a cursor is made of the
-    last row's), after ``description`` when asked (highlights)."""
-    keys = sort_keys(order, filters, dialect=_dialect(session), today=today)
+    last row's), after ``description`` when asked (highlights). ``matches`` (the search's
+    total, when known) lets a relevance page of a common word be walked, not sorted
+    (``relevance_repository``)."""
+    await _plan(session, filters)
+    dialect = _dialect(session)
+    keys = sort_keys(order, filters, dialect=dialect, today=today)
+    columns = [
+        *ITEM_COLUMNS,
+        *(SP.description,) * with_description,
+        *(key.expression.label(f"key{i}") for i, key in enumerate(keys)),
+    ]
+    query = parse_query(filters.q)
+    if (
+        dialect == "postgresql"
+        and order is ProgramSort.relevance
+        and query is not None
+        and relevance_repository.walks(query, matches=matches, dedupe=filters.dedupe)
+    ):
+        unsearched = replace(filters, q=None)
+        walk = relevance_repository.walk_statement(
+            query,
+            columns=columns,
+            score=keys[0].expression,
+            match=search_repository.search_condition(dialect, query),
+            filters=_where(session, unsearched, today, with_deadline),
+            today=today,
+            after_keys=after_keys,
+            no_deadline_days=NO_DEADLINE_DAYS,
+            limit=limit,
+            offset=offset,
+        )
+        return await relevance_repository.execute_walk(session, walk)
     where = _where(session, filters, today, with_deadline)
     if after_keys is not None:
         where.append(after(keys, after_keys))
-    columns = [*ITEM_COLUMNS, *(SP.description,) * with_description]
     statement = (
-        select(*columns, *(key.expression.label(f"key{i}") for i, key in enumerate(keys)))
+        select(*columns)
         .where(*where)
         .order_by(*(key.ordered() for key in keys))
         .limit(limit)
@@ -315,6 +350,7 @@ async def count(
     ``cap`` + 1 when a cap is given (more than ``cap`` is all the caller needs to know)."""
     if _counted_by_triggers(filters) and not with_deadline:
         return await count_programs(session, portal_ids=filters.portal_ids)
+    await _plan(session, filters)
     matches = select(SP.id).where(*_where(session, filters, today, with_deadline))
     if cap is not None:
         matches = matches.limit(cap + 1)
@@ -327,6 +363,7 @@ async def fingerprint(
 ) -> tuple[int, str, int]:
     """(count, newest update, highest id) of the matches: changes whenever a matching row is
     added, removed or updated, for an export's ETag without building the export."""
+    await _plan(session, filters)
     statement = (
         select(func.count(), func.max(SP.updated_at), func.max(SP.id))
         .select_from(SP)

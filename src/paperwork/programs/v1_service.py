@@ -106,6 +106,7 @@ async def page_items(
     offset: int,
     after: str | None,
     today: dt.date,
+    matches: int | None = None,
 ) -> PageItems:
     """One page of the matches in ``sort`` order (``program_page`` validates them with the
     page in one pass: a search's first answer is on the hot path), starting ``offset`` rows in
@@ -125,6 +126,7 @@ async def page_items(
         offset=offset,
         after_keys=after_keys,
         with_description=query is not None,
+        matches=matches,
     )
     page = found[:limit]
     items = [program_fields(row, today) for row in page]

@@ -111,6 +111,13 @@ def upgrade() -> None:
         batch.add_column(sa.Column("search_head", search_type, nullable=True))
     if _is_postgres():
         op.execute(f"DROP INDEX IF EXISTS {PG_TRIGRAM_INDEX}")
+        # Keep the rows small: a row over 256 bytes has its long columns (description, the
+        # vector) moved to TOAST, so a scan over many matches reads a small table; the title
+        # and the head vector, which ranking reads for every candidate, stay in the row.
+        op.execute(
+            "ALTER TABLE support_programs SET (toast_tuple_target = 256), "
+            "ALTER COLUMN search_head SET STORAGE MAIN, ALTER COLUMN title SET STORAGE MAIN"
+        )
         _fill()
         op.execute(f"CREATE INDEX {PG_INDEX} ON support_programs USING gin (search_vector)")
         return
@@ -127,6 +134,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     if _is_postgres():
         op.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+        op.execute(
+            "ALTER TABLE support_programs RESET (toast_tuple_target), "
+            "ALTER COLUMN title SET STORAGE EXTENDED"
+        )
         op.execute(
             f"CREATE INDEX {PG_TRIGRAM_INDEX} ON support_programs USING gin (title gin_trgm_ops, "
             "implementing_agency gin_trgm_ops, description gin_trgm_ops, "
