@@ -14,7 +14,13 @@ from paperwork.programs import relevance_repository, v1_repository
 from paperwork.programs.v1_schemas import ProgramFilters, ProgramSort
 
 TODAY = dt.date(2026, 12, 15)
-TITLES = ("예비창업패키지 모집", "청년 창업 지원사업", "수출바우처 지원", "스마트공장 구축", "차세대 기술개발")
+TITLES = (
+    "예비창업패키지 모집",
+    "청년 창업 지원사업",
+    "수출바우처 지원",
+    "스마트공장 구축",
+    "차세대 기술개발",
+)
 AGENCIES = ("창업진흥원", "중소벤처기업부", "KOTRA", None)
 TARGETS = ("예비창업자", "중소기업", "청년 창업자", None)
 DESCRIPTIONS = ("창업 지원 안내", "사업화 자금 지원", "전기차 충전", "청년 창업 교육")
