@@ -292,3 +292,33 @@ async def _search(url: str, q: str) -> list[int]:
             return list((await session.scalars(select(SupportProgram.id).where(condition))).all())
     finally:
         await database.dispose()
+
+
+async def test_the_ranking_head_is_derived_from_the_vector(db: Database, make_program: Any) -> None:
+    """PostgreSQL keeps title, agency and target (weights A and B) apart for ranking, cut from
+    the vector by a trigger whenever the vector is written; SQLite ranks in Python."""
+    program = await make_program(
+        title="스마트공장", implementing_agency="중기부", target_audience="AI", description="앱"
+    )
+
+    async def head() -> str | None:
+        async with db.session_scope() as session:
+            found = await session.scalar(
+                select(SupportProgram.search_head).where(SupportProgram.id == program)
+            )
+            return None if found is None else str(found)
+
+    if db.dialect != "postgresql":
+        assert await head() is None
+        return
+    assert await head() == (
+        "'ai':11B '공장':4A '기부':8B '마트':2A '부':9B '스마':1A '장':5A '중기':7B '트공':3A"
+    )
+    document = search_document("앱 공고", None, None, "스마트공장")
+    async with db.session_scope() as session:
+        await session.execute(
+            update(SupportProgram)
+            .where(SupportProgram.id == program)
+            .values(**document.columns(db.dialect))
+        )
+    assert await head() == "'고':3A '공고':2A '앱공':1A"  # one run: a single space joins

@@ -289,18 +289,17 @@ def test_parse_query_keeps_the_words_their_alternatives_and_the_phrase() -> None
 def test_a_document_vector_weighs_its_fields_and_leaves_a_gap_between_them() -> None:
     document = search_document("스마트공장", "중기부", "AI", "앱 r&d")
     head = "'스마':1A '마트':2A '트공':3A '공장':4A '장':5A '중기':7B '기부':8B '부':9B 'ai':11B"
-    assert document.head == head
     assert document.vector == head + " '앱':13C 'r&d':14C 'r':14C 'd':14C"
     assert document.units == "ai d r r&d 공장 기부 마트 부 스마 앱 장 중기 트공"
-    assert document.columns("postgresql") == {"search_vector": document.vector, "search_head": head}
-    assert document.columns("sqlite") == {"search_vector": document.units, "search_head": None}
+    assert document.columns("postgresql") == {"search_vector": document.vector}
+    assert document.columns("sqlite") == {"search_vector": document.units}
 
 
 def test_missing_fields_leave_nothing_but_their_gap() -> None:
     document = search_document(None, None, None, "창업")
-    assert document.head == ""
     assert document.vector == "'창업':4C '업':5C"  # one gap per field before it
-    assert search_document(None, None, None, None) == search_document("", "", "·", "")
+    empty, punctuation = search_document(None, None, None, None), search_document("", "", "·", "")
+    assert (empty.vector, empty.units) == (punctuation.vector, punctuation.units) == ("", "")
 
 
 @pytest.mark.parametrize(
@@ -392,3 +391,22 @@ def test_units_are_plain_letters_and_digits_whatever_the_text() -> None:
     assert [unit for unit in every if not SAFE_UNIT.fullmatch(unit)] == []
     assert [unit for unit in every if SPECIAL & set(unit.replace("&", ""))] == []
     assert all(part.isalnum() for unit in every for part in unit.split("&"))
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ("스마트 공장 AI기반", "중소벤처기업부", "예비창업자·청년", "R&D 2026년 M&A&D 앱 · 차"),
+        ("", "", "", ""),
+        ("ＡＩ_Ｘ 中小企業 ㈜앱", "x" * 40, "스마트\n공장  지원", "&r&&d& r-d 1,000만원"),
+    ],
+)
+def test_the_one_pass_literal_is_the_units_written_out(fields: tuple[str, ...]) -> None:
+    # document_literal is document_units (the reference) without its pairs: the same units
+    # at the same positions, field after field with one position between them.
+    expected, position = [], 1
+    for text, weight in zip(fields, "ABBC", strict=True):
+        units, position = document_units(fold(text), position)
+        position += 1
+        expected += [f"'{unit}':{at}{weight}" for unit, at in units]
+    assert search_document(*fields).vector == " ".join(expected)

@@ -32,7 +32,7 @@ class Prepared:
     program: NormalizedProgram | None = None
     score: float | None = None
     content_hash: str | None = None
-    search: dict[str, str | None] | None = None  # the program's search index columns
+    search: dict[str, str] | None = None  # the program's search index columns
     status: RawStatus = RawStatus.failed
     reason: str | None = None
     raw_id: int = 0  # set once the raw row is written

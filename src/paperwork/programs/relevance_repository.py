@@ -33,7 +33,7 @@ from paperwork.search.query import SearchQuery
 SP = SupportProgram
 
 WALK_MIN_MATCHES = 2_000
-MAX_WORDS = 2
+MAX_WORDS = 1
 
 # Index walks (with ``plan_for_search``'s no sequential scans), in order, in one process (an
 # Append of parallel workers would not keep the branches' order).

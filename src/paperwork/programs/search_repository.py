@@ -150,24 +150,19 @@ def _write_search_columns(
     connection: Connection, dialect: str, values: list[dict[str, object]]
 ) -> None:
     if dialect == "postgresql":
+        # (search_head follows through the trigger of migration 0006.)
         connection.execute(
             text(
-                "UPDATE support_programs AS p SET search_vector = v.vector::tsvector, "
-                "search_head = v.head::tsvector "
-                "FROM unnest(CAST(:ids AS INTEGER[]), CAST(:vectors AS TEXT[]), "
-                "CAST(:heads AS TEXT[])) AS v(id, vector, head) WHERE p.id = v.id"
+                "UPDATE support_programs AS p SET search_vector = v.vector::tsvector "
+                "FROM unnest(CAST(:ids AS INTEGER[]), CAST(:vectors AS TEXT[])) AS v(id, vector) "
+                "WHERE p.id = v.id"
             ),
             {
                 "ids": [value["id"] for value in values],
                 "vectors": [value["search_vector"] for value in values],
-                "heads": [value["search_head"] for value in values],
             },
         )
         return
     connection.execute(
-        text(
-            "UPDATE support_programs SET search_vector = :search_vector, "
-            "search_head = :search_head WHERE id = :id"
-        ),
-        values,
+        text("UPDATE support_programs SET search_vector = :search_vector WHERE id = :id"), values
     )

@@ -9,8 +9,9 @@ PostgreSQL (``tsvector``, ``simple`` parsing bypassed: the literal is cast, neve
   previous one ends, so no phrase spans two fields. PostgreSQL merges repeated units, keeps at
   most 256 positions of one unit and counts positions up to 16,383 (text past that is still
   found word by word, not as a phrase).
-- ``search_head``: the same for title, agency and target only. Small enough to stay in the row,
-  so ranking reads it for every candidate without fetching a description's vector.
+- ``search_head``: the same for title, agency and target only (derived by the database, a
+  trigger's ``ts_filter``). Small enough to stay in the row, so ranking reads it for every
+  candidate without fetching a description's vector.
 
 SQLite (FTS5, ``tokenize="unicode61 remove_diacritics 0 tokenchars '&'"``): ``search_vector``
 holds the distinct units separated by spaces; the FTS5 table finds candidates by unit and the
@@ -21,11 +22,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import starmap
 from operator import itemgetter
 
 from paperwork.search.normalize import fold
-from paperwork.search.tokens import MAX_WORD, QueryTerm, Unit, document_units
+from paperwork.search.tokens import (
+    MAX_WORD,
+    QueryTerm,
+    Unit,
+    document_literal,
+    document_units,
+)
 
 # Alternatives of one query word: a document matches the word when it matches any of them.
 TermGroup = Sequence[QueryTerm]
@@ -36,57 +42,39 @@ FIELD_WEIGHTS = ("A", "B", "B", "C")  # title, agency, target, description
 
 @dataclass(frozen=True, slots=True)
 class SearchDocument:
-    """One program's fields as positioned units (title, agency, target, description), rendered
+    """One program's searched fields, folded (title, agency, target, description), rendered
     for the database that stores them: each database's form is computed only when asked."""
 
-    fields: tuple[list[tuple[str, int]], ...]
-
-    @property
-    def head(self) -> str:
-        """PostgreSQL: tsvector literal of title, agency and target."""
-        return _literal(self.fields[:3], FIELD_WEIGHTS[:3])
+    fields: tuple[str, str, str, str]
 
     @property
     def vector(self) -> str:
-        """PostgreSQL: tsvector literal of every field."""
-        return _literal(self.fields, FIELD_WEIGHTS)
+        """PostgreSQL: tsvector literal of every field (the database derives ``search_head``
+        from it: ``ts_filter`` of weights A and B, a trigger of migration 0006)."""
+        return document_literal(list(zip(self.fields, FIELD_WEIGHTS, strict=True)))
 
     @property
     def units(self) -> str:
-        """SQLite: the distinct units, space-separated."""
+        """SQLite: the distinct units, space-separated (positions go by field, as in the
+        vector, though FTS5 keeps none of them)."""
         distinct: set[str] = set()
-        for units in self.fields:
+        position = 1
+        for folded in self.fields:
+            units, position = document_units(folded, position)
+            position += 1
             distinct.update(map(itemgetter(0), units))
         return " ".join(sorted(distinct))
 
-    def columns(self, dialect: str) -> dict[str, str | None]:
+    def columns(self, dialect: str) -> dict[str, str]:
         """The ``support_programs`` search columns for a database of ``dialect``."""
-        if dialect == "postgresql":
-            return {"search_vector": self.vector, "search_head": self.head}
-        return {"search_vector": self.units, "search_head": None}
-
-
-def _literal(fields: Sequence[list[tuple[str, int]]], weights: Sequence[str]) -> str:
-    # One format call per unit in C (starmap), not an f-string per unit in Python: this runs on
-    # every unit of every program at ingest.
-    parts = [
-        " ".join(starmap(f"'{{}}':{{}}{weight}".format, units))
-        for units, weight in zip(fields, weights, strict=True)
-        if units
-    ]
-    return " ".join(parts)
+        return {"search_vector": self.vector if dialect == "postgresql" else self.units}
 
 
 def search_document(
     title: str | None, agency: str | None, target: str | None, description: str | None
 ) -> SearchDocument:
-    position = 1
-    fields = []
-    for text in (title, agency, target, description):
-        units, position = document_units(fold(text or ""), position)
-        position += 1  # a gap: a phrase never joins the end of one field to the next
-        fields.append(units)
-    return SearchDocument(tuple(fields))
+    folded = tuple(fold(text or "") for text in (title, agency, target, description))
+    return SearchDocument((folded[0], folded[1], folded[2], folded[3]))
 
 
 def search_columns(
@@ -95,7 +83,7 @@ def search_columns(
     agency: str | None,
     target: str | None,
     description: str | None,
-) -> dict[str, str | None]:
+) -> dict[str, str]:
     """The search columns of one program for a database of ``dialect``."""
     return search_document(title, agency, target, description).columns(dialect)
 

@@ -94,6 +94,24 @@ SQLITE_TRIGRAM_UPGRADE = (
 )
 
 
+# The head (title A, agency and target B) cut from the vector in the database, in C: the ingest
+# neither builds nor sends it.
+PG_HEAD = (
+    """
+    CREATE FUNCTION support_programs_search_head() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        NEW.search_head := ts_filter(NEW.search_vector, '{a,b}');
+        RETURN NEW;
+    END $$
+    """,
+    """
+    CREATE TRIGGER support_programs_search_head
+    BEFORE INSERT OR UPDATE OF search_vector ON support_programs
+    FOR EACH ROW EXECUTE FUNCTION support_programs_search_head()
+    """,
+)
+
+
 def _is_postgres() -> bool:
     return op.get_bind().dialect.name == "postgresql"
 
@@ -118,6 +136,8 @@ def upgrade() -> None:
             "ALTER TABLE support_programs SET (toast_tuple_target = 256), "
             "ALTER COLUMN search_head SET STORAGE MAIN, ALTER COLUMN title SET STORAGE MAIN"
         )
+        for statement in PG_HEAD:
+            op.execute(statement)
         _fill()
         op.execute(f"CREATE INDEX {PG_INDEX} ON support_programs USING gin (search_vector)")
         return
@@ -134,6 +154,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     if _is_postgres():
         op.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+        op.execute("DROP TRIGGER IF EXISTS support_programs_search_head ON support_programs")
+        op.execute("DROP FUNCTION IF EXISTS support_programs_search_head()")
         op.execute(
             "ALTER TABLE support_programs RESET (toast_tuple_target), "
             "ALTER COLUMN title SET STORAGE EXTENDED"
