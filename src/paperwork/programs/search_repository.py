@@ -28,6 +28,7 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
+    or_,
     select,
     table,
     text,
@@ -37,9 +38,17 @@ from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.models import SupportProgram
-from paperwork.search.index import fts_query, needs_exact_check, search_document, ts_query, ts_term
+from paperwork.search.index import (
+    fts_query,
+    korean_pattern,
+    needs_exact_check,
+    search_document,
+    ts_query,
+    ts_term,
+)
 from paperwork.search.query import SearchQuery
 from paperwork.search.scoring import BODY, FOUND_FUNCTION, HEAD, SCORE_FUNCTION, TITLE
+from paperwork.search.tokens import QueryTerm
 
 SP = SupportProgram
 
@@ -75,7 +84,7 @@ async def plan_for_search(session: AsyncSession) -> None:
 def search_condition(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
     """Programs matching every word of ``query``."""
     if dialect == "postgresql":
-        return SP.search_vector.bool_op("@@")(_tsquery(ts_query(query.groups)))
+        return _postgresql_condition(query)
     fts = table(FTS_TABLE, column("rowid"))
     candidates = select(fts.c.rowid).where(literal_column(FTS_TABLE).match(fts_query(query.groups)))
     condition = SP.id.in_(candidates)
@@ -85,6 +94,33 @@ def search_condition(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
         SP.title, SP.implementing_agency, SP.target_audience, SP.description, query.text
     )
     return and_(condition, found == 1)
+
+
+SEARCHED = (SP.title, SP.implementing_agency, SP.target_audience, SP.description)
+
+
+def _postgresql_condition(query: SearchQuery) -> ColumnElement[bool]:
+    """The index finds the programs holding every word's units; a Korean word of several
+    syllables is then checked on the text with a regular expression, which costs far less
+    than the index's own phrase check (reading each candidate's vector back from TOAST).
+    Other words of several units (a Latin word joined to Korean, "2026년") stay phrases."""
+    found = SP.search_vector.bool_op("@@")(_tsquery(ts_query(query.groups, bag=True)))
+    checks = [_exact(group) for group in query.groups]
+    return and_(found, *(check for check in checks if check is not None))
+
+
+def _exact(group: tuple[QueryTerm, ...]) -> ColumnElement[bool] | None:
+    """A group's exact test on the text, None when the index's answer is already exact."""
+    if all(korean_pattern(term) is None for term in group):
+        return None
+    tests: list[ColumnElement[bool]] = []
+    for term in group:
+        pattern = korean_pattern(term)
+        if pattern is None:
+            tests.append(SP.search_vector.bool_op("@@")(_tsquery(f"({ts_term(term)})")))
+        else:
+            tests += [column.regexp_match(pattern) for column in SEARCHED]
+    return or_(*tests)
 
 
 def score(dialect: str, query: SearchQuery) -> ColumnElement[int]:

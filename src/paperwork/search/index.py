@@ -31,6 +31,7 @@ from paperwork.search.tokens import (
     Unit,
     document_literal,
     document_units,
+    is_cjk,
 )
 
 # Alternatives of one query word: a document matches the word when it matches any of them.
@@ -96,10 +97,29 @@ def _ts_unit(unit: Unit, weights: str) -> str:
     return f"'{unit.lexeme}'" + (f":{marks}" if marks else "")
 
 
-def ts_term(term: QueryTerm, weights: str = "") -> str:
+def korean_pattern(term: QueryTerm) -> str | None:
+    """For a word of several Korean syllables and nothing else, its exact rule as a POSIX
+    regular expression over the stored (unfolded) text — the syllables in order, one
+    whitespace character allowed between them — else None. Hangul has no case, and portal text
+    is NFC, so the raw text needs no folding for it."""
+    chain = term.chain
+    if len(chain) < 2 or any(not _is_korean_bigram(unit) for unit in chain):
+        return None
+    syllables = chain[0].lexeme + "".join(unit.lexeme[1] for unit in chain[1:])
+    return r"\s?".join(syllables)  # (the word's text may hold punctuation around it)
+
+
+def _is_korean_bigram(unit: Unit) -> bool:
+    return len(unit.lexeme) == 2 and unit.distance == 1 and is_cjk(unit.lexeme)
+
+
+def ts_term(term: QueryTerm, weights: str = "", *, bag: bool = False) -> str:
     """A term as a phrase of its units, each at its distance from the one before (``<->`` is
-    ``<1>``); ``weights`` (e.g. "A") restricts where they count."""
+    ``<1>``); ``weights`` (e.g. "A") restricts where they count. ``bag``: a Korean word's
+    bigrams with ``&`` instead (no positions to check: its exactness is ``korean_pattern``'s)."""
     first, *rest = term.chain
+    if bag and korean_pattern(term) is not None:
+        return " & ".join(_ts_unit(unit, weights) for unit in term.chain)
     phrase = [_ts_unit(first, weights)]
     for unit in rest:
         phrase.append("<->" if unit.distance == 1 else f"<{unit.distance}>")
@@ -107,13 +127,13 @@ def ts_term(term: QueryTerm, weights: str = "") -> str:
     return " ".join(phrase)
 
 
-def ts_group(group: TermGroup, weights: str = "") -> str:
-    return "(" + " | ".join(f"({ts_term(term, weights)})" for term in group) + ")"
+def ts_group(group: TermGroup, weights: str = "", *, bag: bool = False) -> str:
+    return "(" + " | ".join(f"({ts_term(term, weights, bag=bag)})" for term in group) + ")"
 
 
-def ts_query(groups: Sequence[TermGroup], weights: str = "") -> str:
+def ts_query(groups: Sequence[TermGroup], weights: str = "", *, bag: bool = False) -> str:
     """Every group must match (one of its alternatives)."""
-    return " & ".join(ts_group(group, weights) for group in groups)
+    return " & ".join(ts_group(group, weights, bag=bag) for group in groups)
 
 
 # --- SQLite FTS5 -------------------------------------------------------------------------

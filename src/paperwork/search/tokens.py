@@ -60,6 +60,12 @@ _CJK = f"[{_CJK_RANGES}]"
 _WORD = rf"[^\W_{_CJK_RANGES}]"
 _RUN = re.compile(rf"(?P<cjk>{_CJK}+(?:\s{_CJK}+)*)|(?P<word>{_WORD}+(?:&{_WORD}+)*)")
 _SPACE = re.compile(r"\s")
+_ALL_CJK = re.compile(f"{_CJK}+")
+
+
+def is_cjk(text: str) -> bool:
+    """Whether ``text`` is Korean (or other CJK) syllables only."""
+    return _ALL_CJK.fullmatch(text) is not None
 
 
 @dataclass(frozen=True, slots=True)
