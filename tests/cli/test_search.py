@@ -7,6 +7,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from paperwork.cli import app
@@ -42,13 +43,17 @@ def _found(path: Path, units: str) -> list[int]:
         return [row[0] for row in rows]
 
 
-def test_upgrade_indexes_existing_programs_with_a_progress_bar(
-    cli_env: str, tmp_path: Path, runner: CliRunner
-) -> None:
-    database = tmp_path / "cli.db"
+@pytest.fixture
+def database(cli_env: str, tmp_path: Path, runner: CliRunner) -> Path:
+    """A database at revision 0005 (before the search index) that already holds programs."""
     assert runner.invoke(app, ["db", "upgrade", "0005"]).exit_code == 0
-    _insert_programs(database)
+    _insert_programs(tmp_path / "cli.db")
+    return tmp_path / "cli.db"
 
+
+def test_upgrade_indexes_existing_programs_with_a_progress_bar(
+    database: Path, runner: CliRunner
+) -> None:
     upgraded = runner.invoke(app, ["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
     assert "search index" in upgraded.output and "3/3" in upgraded.output
@@ -61,11 +66,8 @@ def test_upgrade_indexes_existing_programs_with_a_progress_bar(
 
 
 def test_reindex_rebuilds_every_program_and_can_run_again(
-    cli_env: str, tmp_path: Path, runner: CliRunner
+    database: Path, runner: CliRunner
 ) -> None:
-    database = tmp_path / "cli.db"
-    assert runner.invoke(app, ["db", "upgrade", "0005"]).exit_code == 0
-    _insert_programs(database)
     assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
     with sqlite3.connect(database) as connection:  # an index gone stale (an older tokenizer)
         connection.execute("UPDATE support_programs SET search_vector = 'x' WHERE id = 3")
