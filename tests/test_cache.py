@@ -1,6 +1,6 @@
 """The answer cache (``paperwork.cache``): one computation per key and data version, single
-flight, the LRU bound, max-age for clock-driven answers, models kept as their JSON, and the
-conditional GET (ETag, If-None-Match, 304)."""
+flight, the LRU bounds (entries and bytes), max-age for clock-driven answers, models kept as
+their JSON, and the conditional GET (ETag, If-None-Match, 304)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,34 @@ async def test_the_least_recently_used_answer_is_dropped_past_the_bound(db: Data
     await cache.get_or_compute("a", computes["a"])
     await cache.get_or_compute("b", computes["b"])
     assert (computes["a"].calls, computes["b"].calls, computes["c"].calls) == (1, 2, 1)
+
+
+async def test_answers_past_the_byte_bound_drop_the_least_recently_used(db: Database) -> None:
+    async def sized(_session: AsyncSession) -> str:
+        return "x" * 1_000  # its JSON is 1,002 bytes
+
+    cache = AnswerCache(db, max_bytes=2_500)
+    calls: dict[str, int] = {}
+
+    def compute(key: str) -> Any:
+        async def counted(session: AsyncSession) -> str:
+            calls[key] = calls.get(key, 0) + 1
+            return await sized(session)
+
+        return counted
+
+    for key in "aba":  # a is now the most recently used
+        await cache.get_or_compute(key, compute(key))
+    await cache.get_or_compute("c", compute("c"))  # 3,006 bytes: b goes
+    for key in "ac":
+        await cache.get_or_compute(key, compute(key))
+    assert calls == {"a": 1, "b": 1, "c": 1}
+    await cache.get_or_compute("b", compute("b"))
+    assert calls["b"] == 2
+    # One answer larger than the whole bound is still kept: the newest always stays.
+    big = AnswerCache(db, max_bytes=10)
+    first = await big.get_or_compute("big", compute("big"))
+    assert await big.get_or_compute("big", compute("big")) is first
 
 
 async def test_max_age_bounds_an_answer_that_moves_with_the_clock(db: Database) -> None:

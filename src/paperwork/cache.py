@@ -33,6 +33,9 @@ from paperwork.db import Database
 from paperwork.envelope import model_data, now_iso
 
 MAX_ENTRIES = 1024
+# What the kept answers may hold in all, per process: a search's page with highlights is ~20 KB,
+# so a count alone would let 1,024 of them (and their fragments) grow each worker by ~40 MB.
+MAX_BYTES = 8 * 1024 * 1024
 
 # The OpenAPI entry of a conditional GET's answer.
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
@@ -62,10 +65,13 @@ class AnswerCache:
         database: Database,
         *,
         max_entries: int = MAX_ENTRIES,
+        max_bytes: int = MAX_BYTES,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.database = database
         self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._bytes = 0  # the bodies' sizes, summed
         self._clock = clock  # seconds, for max_age; tests pass their own
         self._entries: OrderedDict[str, CachedData] = OrderedDict()
         self._inflight: dict[tuple[str, int], asyncio.Future[CachedData]] = {}
@@ -118,10 +124,17 @@ class AnswerCache:
         body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
         etag = '"' + hashlib.blake2b(body, digest_size=16).hexdigest() + '"'
         entry = CachedData(body, etag, version, self._clock())
+        replaced = self._entries.pop(key, None)
+        if replaced is not None:
+            self._bytes -= len(replaced.body)
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.max_entries:
-            self._entries.popitem(last=False)
+        self._bytes += len(body)
+        # The least recently used go first; the newest answer always stays.
+        while len(self._entries) > 1 and (
+            len(self._entries) > self.max_entries or self._bytes > self.max_bytes
+        ):
+            _key, evicted = self._entries.popitem(last=False)
+            self._bytes -= len(evicted.body)
         return entry
 
 
