@@ -68,6 +68,17 @@ def _one(name: str, path: str, budget: Budget) -> Target:
     return Target(name, (path,), budget)
 
 
+def list_cold_paths() -> tuple[str, ...]:
+    """4,000 different list pages as cheap as an uncached page gets: no search, no filter but the
+    portal (whose total the triggers keep), 11 to 30 items, at most 49 rows in."""
+    return tuple(
+        _path(queries.PROGRAMS, **portal, limit=limit, offset=offset)
+        for portal in ({}, *({"portal_id": name} for name in ("bizinfo", "kstartup", "mss")))
+        for limit in range(11, 31)
+        for offset in range(50)
+    )
+
+
 def targets(
     detail_id: int, *, deep_pages: Sequence[str] = (), year: int | None = None
 ) -> list[Target]:
@@ -101,6 +112,9 @@ def targets(
         ),
         _one("program_detail", f"{programs}/{detail_id}", Budget()),
         _one("health", "/health", Budget()),
+        # No budget: what any uncached page costs this server, search or not (the floor
+        # under search_cold's figures).
+        Target("list_cold", list_cold_paths(), Budget()),
         # Last: they leave slow queries running on the server after their load stops, and
         # fill the answer caches with their own entries; either would spoil a target after
         # them. search_facets asks search_cold's first pages with facets: other answers.
