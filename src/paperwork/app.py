@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from paperwork import __version__
+from paperwork.alerts import v1_router as alerts_v1_router
 from paperwork.cache import AnswerCache
 from paperwork.config import Settings
 from paperwork.dashboard import router as dashboard_router
@@ -102,6 +103,7 @@ def create_app(
         portals_seed_router,
         runs_v1_router,
         v1_stats_router,
+        alerts_v1_router,
         dashboard_router,
     )
     for module in routers:
@@ -111,7 +113,7 @@ def create_app(
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST", "PUT", "DELETE"],
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type", "X-Request-ID", "If-None-Match"],
             expose_headers=EXPOSED_HEADERS,
         )

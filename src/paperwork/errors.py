@@ -27,6 +27,10 @@ class AppError(Exception):
             self.status_code = status_code
 
 
+class Forbidden(AppError):
+    status_code = 403
+
+
 class NotFound(AppError):
     status_code = 404
 

@@ -182,13 +182,15 @@ class ProgramChange(Base):
 
 
 class AdminToken(Base):
-    """An admin bearer token, stored only as its SHA-256 hash."""
+    """A bearer token, stored only as its SHA-256 hash; ``role`` says what it may do
+    (``vocabulary.TokenRole``: every token before migration 0007 is an admin's)."""
 
     __tablename__ = "admin_tokens"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="admin", server_default="admin")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -215,3 +217,29 @@ class DataVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class Alert(Base):
+    """A saved search that notifies its owner's channels (issue 13). ``query`` holds the
+    ``/api/v1/programs`` parameters as given (validated), ``channels`` the Apprise URLs — secrets,
+    never answered or logged whole."""
+
+    __tablename__ = "alerts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_token_id: Mapped[int] = mapped_column(
+        ForeignKey("admin_tokens.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    channels: Mapped[list[str]] = mapped_column(JSONType)
+    notify: Mapped[list[str]] = mapped_column(JSONType)
+    reminder_days: Mapped[list[int]] = mapped_column(JSONType)
+    frequency: Mapped[str] = mapped_column(String(16))
+    at: Mapped[str | None] = mapped_column(String(5))  # HH:MM, Asia/Seoul
+    weekday: Mapped[int | None] = mapped_column(Integer)  # 0 Monday … 6 Sunday
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Failed sends in a row (any channel); DEGRADED_AFTER of them make the alert "degraded".
+    failure_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -87,3 +87,32 @@ class CheckStatus(StrEnum):
 
     healthy = "healthy"
     warning = "warning"  # works, but wants attention: the service is degraded, not down
+
+
+class TokenRole(StrEnum):
+    """What a bearer token may do: an admin everything; a client only manage its own alerts."""
+
+    admin = "admin"
+    client = "client"
+
+
+class AlertFrequency(StrEnum):
+    """When an alert sends: after each collection run that found something, or as a digest."""
+
+    instant = "instant"
+    daily = "daily"  # at ``at`` (HH:MM, Asia/Seoul)
+    weekly = "weekly"  # on ``weekday`` (0 Monday … 6 Sunday) at ``at``
+
+
+class AlertNotify(StrEnum):
+    """What an alert tells about the programs its search matches."""
+
+    new = "new"  # first collected while the alert was active
+    changed = "changed"  # deadline or period moved, status changed
+    reminders = "reminders"  # the deadline is reminder_days away, still open
+
+
+class AlertState(StrEnum):
+    ok = "ok"
+    degraded = "degraded"  # a channel failed DEGRADED_AFTER times in a row
+    paused = "paused"  # active is false

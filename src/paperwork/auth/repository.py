@@ -23,8 +23,8 @@ async def get_live_by_hash(session: AsyncSession, token_hash: str) -> AdminToken
     )
 
 
-async def add(session: AsyncSession, *, name: str, token_hash: str) -> AdminToken:
-    token = AdminToken(name=name, token_hash=token_hash)
+async def add(session: AsyncSession, *, name: str, token_hash: str, role: str) -> AdminToken:
+    token = AdminToken(name=name, token_hash=token_hash, role=role)
     session.add(token)
     await session.flush()
     return token

@@ -1,5 +1,5 @@
-"""Admin bearer tokens: random, shown once, stored only as SHA-256 hashes, checked in constant
-time, revocable."""
+"""Bearer tokens: random, shown once, stored only as SHA-256 hashes, checked in constant time,
+revocable; each with a role (``vocabulary.TokenRole``: admin, or client — its own alerts only)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from paperwork.auth import repository
 from paperwork.db import Database, utcnow
 from paperwork.errors import Conflict, NotFound
 from paperwork.models import AdminToken
+from paperwork.vocabulary import TokenRole
 
 TOKEN_BYTES = 32
 
@@ -22,12 +23,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-async def create_token(session: AsyncSession, *, name: str) -> str:
+async def create_token(
+    session: AsyncSession, *, name: str, role: TokenRole = TokenRole.admin
+) -> str:
     """Store a new token's hash under ``name`` and return the token (shown once, never again)."""
     if await repository.get_by_name(session, name) is not None:
         raise Conflict(f"a token named {name!r} already exists")
     token = secrets.token_urlsafe(TOKEN_BYTES)
-    await repository.add(session, name=name, token_hash=hash_token(token))
+    await repository.add(session, name=name, token_hash=hash_token(token), role=role)
     return token
 
 

@@ -1,4 +1,5 @@
-"""``paperwork token``: create (shown once), list and revoke admin tokens."""
+"""``paperwork token``: create (shown once), list and revoke bearer tokens: admin tokens, and
+client tokens that may only manage their own alerts."""
 
 from __future__ import annotations
 
@@ -9,32 +10,38 @@ from rich.table import Table
 
 from paperwork.cli.common import console, with_database
 from paperwork.db import Database
+from paperwork.vocabulary import TokenRole
 
 
 def token_create(
     name: Annotated[str, typer.Argument(help="Who or what the token is for.")],
+    role: Annotated[
+        TokenRole,
+        typer.Option(help="admin: everything; client: only its own alerts (/api/v1/alerts)."),
+    ] = TokenRole.admin,
 ) -> None:
-    """Create an admin token; it is printed once, as the last line, and never again."""
+    """Create a token; it is printed once, as the last line, and never again."""
     from paperwork.auth.tokens import create_token
 
     async def job(database: Database) -> str:
         async with database.session_scope() as session:
-            return await create_token(session, name=name)
+            return await create_token(session, name=name, role=role)
 
     token = with_database(job)
-    console.print(f"created admin token {name!r}; store it now, it is not shown again:")
+    console.print(f"created {role} token {name!r}; store it now, it is not shown again:")
     print(token)
 
 
 def token_list() -> None:
-    """List admin tokens (names and times only; tokens are never stored)."""
+    """List tokens (names, roles and times only; tokens are never stored)."""
     from paperwork.auth.tokens import list_tokens
 
-    async def job(database: Database) -> list[tuple[str, str, str, str]]:
+    async def job(database: Database) -> list[tuple[str, str, str, str, str]]:
         async with database.session_scope() as session:
             return [
                 (
                     token.name,
+                    token.role,
                     token.created_at.isoformat(timespec="seconds"),
                     token.last_used_at.isoformat(timespec="seconds") if token.last_used_at else "-",
                     token.revoked_at.isoformat(timespec="seconds") if token.revoked_at else "-",
@@ -42,7 +49,7 @@ def token_list() -> None:
                 for token in await list_tokens(session)
             ]
 
-    table = Table("name", "created", "last used", "revoked")
+    table = Table("name", "role", "created", "last used", "revoked")
     for row in with_database(job):
         table.add_row(*row)
     console.print(table)

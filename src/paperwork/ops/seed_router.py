@@ -78,7 +78,7 @@ async def get_env_config(request: Request, now: NowDep) -> Any:
 @router.get(
     "/admin/stats",
     response_model=Envelope[AdminStats],
-    responses=error_responses(401),
+    responses=error_responses(401, 403),
     summary="관리자 통계",
     tags=["admin"],
 )

@@ -36,7 +36,7 @@ async def get_scraping_config(
 @router.put(
     "/scraping-config/{portal_id}",
     response_model=Envelope[ScrapingConfigUpdated],
-    responses=error_responses(401, 404, 422),
+    responses=error_responses(401, 403, 404, 422),
     summary="포털 수집 설정 변경 (관리자)",
 )
 async def update_scraping_config(

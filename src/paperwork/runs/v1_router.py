@@ -50,7 +50,7 @@ async def get_run(session: SessionDep, run_id: Annotated[int, Path(ge=1, le=2**3
     "/portals/{portal_id}/runs",
     status_code=202,
     response_model=Envelope[RunStarted],
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 403, 404, 409, 422),
     summary="지금 실행: 포털 수집을 바로 시작 (관리자)",
 )
 async def start_run(
