@@ -4,7 +4,6 @@ see (its own, or all for an admin), adding, changing and deleting."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +13,7 @@ from paperwork.models import AdminToken, Alert
 OwnedAlert = tuple[Alert, str]  # the alert and its owner token's name
 
 
-def _with_owner() -> Select[Any]:
+def _with_owner() -> Select[Alert, str]:
     return select(Alert, AdminToken.name).join(AdminToken, AdminToken.id == Alert.owner_token_id)
 
 
