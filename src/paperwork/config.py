@@ -56,6 +56,9 @@ class Settings(BaseSettings):
     # The operator's own agency/program abbreviations, extending the package's (search/
     # abbreviations.tsv; same format: names of one thing on a line, separated by TABs).
     search_abbreviations_file: Path | None = None
+    # Where people reach this service (https://paperwork.example.kr): alert messages link to
+    # the saved search's RSS feed there. Without it they carry no such link.
+    public_url: str | None = None
 
     # Portals (issue 3): where to reach them and their keys.
     bizinfo_url: str = "https://www.bizinfo.go.kr"

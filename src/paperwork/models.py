@@ -241,5 +241,53 @@ class Alert(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Failed sends in a row (any channel); DEGRADED_AFTER of them make the alert "degraded".
     failure_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Since when it has been active: programs first seen from then on are "new" to it.
+    active_since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertDelivery(Base):
+    """The outbox: one message for one channel of an alert, rendered when queued, sent by a
+    worker that holds its lease, retried with backoff, then ``failed`` with the channel's
+    error. ``channel`` is the Apprise URL (a secret, like the alert's)."""
+
+    __tablename__ = "alert_deliveries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    alert_id: Mapped[int] = mapped_column(ForeignKey("alerts.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    markdown: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    program_ids: Mapped[list[int]] = mapped_column(JSONType)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(128))
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AlertNotice(Base):
+    """That a program was put in a message of an alert to one channel (by the channel's key, a
+    hash: the URL is not stored twice). Written with the delivery; deleted when the delivery
+    finally fails, so its programs are pending again."""
+
+    __tablename__ = "alert_notices"
+
+    alert_id: Mapped[int] = mapped_column(
+        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True
+    )
+    channel_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("support_programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(
+        ForeignKey("alert_deliveries.id", ondelete="CASCADE"), index=True
+    )

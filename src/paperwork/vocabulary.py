@@ -116,3 +116,13 @@ class AlertState(StrEnum):
     ok = "ok"
     degraded = "degraded"  # a channel failed DEGRADED_AFTER times in a row
     paused = "paused"  # active is false
+
+
+class DeliveryStatus(StrEnum):
+    """Where one outbox message is: waiting (maybe for a retry), held by a sending worker,
+    sent, or given up after its retries."""
+
+    pending = "pending"
+    sending = "sending"
+    sent = "sent"
+    failed = "failed"

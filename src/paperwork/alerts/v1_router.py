@@ -8,9 +8,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from paperwork.alerts import v1_service
-from paperwork.alerts.v1_schemas import AlertChanges, AlertIn, AlertList, AlertRead
+from paperwork.alerts.v1_schemas import (
+    AlertChanges,
+    AlertIn,
+    AlertList,
+    AlertRead,
+    AlertTestResult,
+    DeliveryPage,
+)
 from paperwork.auth.dependency import CallerDep
-from paperwork.clock import NowDep
+from paperwork.clock import NowDep, TodayDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
 
@@ -88,3 +95,36 @@ async def update_alert(
 async def delete_alert(session: SessionDep, caller: CallerDep, alert_id: AlertId) -> Response:
     await v1_service.delete_alert(session, caller, alert_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/{alert_id}/test",
+    response_model=Envelope[AlertTestResult],
+    responses=error_responses(401, 404, 422),
+    summary="테스트 발송: 모든 채널로 지금 보내고 채널별 결과",
+    description="The alert's test message (with up to 3 programs its search matches now, newest "
+    "first) goes to every channel at once; the answer is 200 with each channel's real outcome, "
+    "even when some failed (`delivered: false` and the service's reason in `error`).",
+)
+async def send_test(
+    request: Request, session: SessionDep, caller: CallerDep, today: TodayDep, alert_id: AlertId
+) -> Any:
+    tz = request.app.state.settings.tz
+    return ok(await v1_service.test_alert(session, caller, alert_id, tz=tz, today=today))
+
+
+@router.get(
+    "/{alert_id}/deliveries",
+    response_model=Envelope[DeliveryPage],
+    responses=error_responses(401, 404, 422),
+    summary="발송 기록: 알림의 메시지들 (최신순), 상태·시도 횟수·채널의 오류",
+)
+async def list_deliveries(
+    session: SessionDep,
+    caller: CallerDep,
+    alert_id: AlertId,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> Any:
+    page = await v1_service.list_deliveries(session, caller, alert_id, limit=limit, offset=offset)
+    return ok(page)

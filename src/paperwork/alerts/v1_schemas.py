@@ -12,7 +12,13 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 from paperwork.programs.v1_params import make_filters
 from paperwork.programs.v1_schemas import ProgramFilters
-from paperwork.vocabulary import AlertFrequency, AlertNotify, AlertState, ProgramStatus
+from paperwork.vocabulary import (
+    AlertFrequency,
+    AlertNotify,
+    AlertState,
+    DeliveryStatus,
+    ProgramStatus,
+)
 
 Value = Annotated[str, StringConstraints(max_length=100)]
 HourMinute = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
@@ -130,3 +136,45 @@ class AlertRead(BaseModel):
 class AlertList(BaseModel):
     items: list[AlertRead]
     total: int
+
+
+class ChannelOutcome(BaseModel):
+    """How one channel took the test message."""
+
+    channel: str = Field(description="The channel URL with its secrets masked.")
+    delivered: bool
+    error: str | None = Field(
+        description="Why the channel refused or could not be reached (e.g. its HTTP status); "
+        "null when delivered."
+    )
+
+
+class AlertTestResult(BaseModel):
+    """A test message's outcome on every channel of an alert, in the alert's channel order."""
+
+    alert_id: int
+    delivered: int = Field(description="How many channels took the message.")
+    failed: int = Field(description="How many did not (see each outcome's error).")
+    outcomes: list[ChannelOutcome]
+
+
+class DeliveryRead(BaseModel):
+    """One outbox message of an alert: to which channel (masked), what, and how it went."""
+
+    id: int
+    channel: str
+    kind: str
+    title: str
+    program_ids: list[int]
+    status: DeliveryStatus
+    attempts: int
+    next_attempt_at: dt.datetime | None = Field(description="When it is tried next (pending).")
+    last_error: str | None = Field(description="The channel's own error of the last attempt.")
+    created_at: dt.datetime
+    sent_at: dt.datetime | None
+
+
+class DeliveryPage(BaseModel):
+    items: list[DeliveryRead]
+    limit: int
+    offset: int

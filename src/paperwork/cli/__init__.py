@@ -1,15 +1,15 @@
 """The ``paperwork`` command: one module per group of commands.
 
 ``serve`` / ``worker`` (``server.py``), ``scrape`` / ``import`` (``collect.py``), ``db`` and
-``search`` (``database.py``), ``token`` (``tokens.py``); ``common.py`` runs a job against the
-database.
+``search`` (``database.py``), ``token`` (``tokens.py``), ``alerts`` (``alerts.py``);
+``common.py`` runs a job against the database.
 """
 
 from __future__ import annotations
 
 import typer
 
-from paperwork.cli import collect, database, server, tokens
+from paperwork.cli import alerts, collect, database, server, tokens
 
 app = typer.Typer(
     help="Paperwork AI backend: 정부 지원사업 공고 수집 · API 서버",
@@ -35,5 +35,13 @@ token_app.command("create")(tokens.token_create)
 token_app.command("list")(tokens.token_list)
 token_app.command("revoke")(tokens.token_revoke)
 app.add_typer(token_app, name="token", no_args_is_help=True)
+
+alerts_app = typer.Typer(
+    help="Every user's alerts: list them, send one a test message, run a delivery pass."
+)
+alerts_app.command("list")(alerts.alerts_list)
+alerts_app.command("test")(alerts.alerts_test)
+alerts_app.command("send-due")(alerts.alerts_send_due)
+app.add_typer(alerts_app, name="alerts", no_args_is_help=True)
 
 __all__ = ["app"]

@@ -3,7 +3,10 @@ atomic UPDATE, so several processes on one database never run a portal twice) an
 
 Leases expire unless renewed: a process that dies mid-run leaves a lease that runs out, and the
 next claimant marks the dead run ``abandoned`` and runs the portal again. Manual runs (the runs
-API, "지금 실행") take the same lease, so they never overlap a scheduled one."""
+API, "지금 실행") take the same lease, so they never overlap a scheduled one.
+
+Alerts ride on the same loop (``deliver_alerts``, after each tick): what the data's last writes
+made new is queued, what is due is sent (``alerts.delivery``)."""
 
 from __future__ import annotations
 
@@ -20,8 +23,10 @@ from typing import Any
 
 import httpx
 
+from paperwork.alerts import delivery
 from paperwork.collectors.runner import PortalRun, RunResult, is_configured, start_run
 from paperwork.config import Settings
+from paperwork.data_version_repository import current_version
 from paperwork.db import Database, utcnow
 from paperwork.errors import Conflict, NotFound
 from paperwork.portals import repository
@@ -72,6 +77,8 @@ class Scheduler:
         self.last_tick: dt.datetime | None = None
         self.degraded: dict[str, str | None] = {}
         self.ticks = 0  # how many ticks ran (tests wait on it, not on the wall clock)
+        # The data version alerts were last evaluated at; None: evaluate at the next pass.
+        self._alerts_version: int | None = None
         self._stopping = asyncio.Event()
 
     # -- the loop ---------------------------------------------------------------------------
@@ -86,6 +93,10 @@ class Scheduler:
                     await self.tick()
                 except Exception:
                     log.exception("scheduler.tick_failed owner=%s", self.owner)
+                try:
+                    await self.deliver_alerts()
+                except Exception:
+                    log.exception("scheduler.alerts_failed owner=%s", self.owner)
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), self.tick_seconds)
         finally:
@@ -121,6 +132,21 @@ class Scheduler:
             if await self._claim_and_start(portal_id, RunTrigger.schedule, require_due=True):
                 started.append(portal_id)
         return started
+
+    async def deliver_alerts(self) -> delivery.SendReport:
+        """Queue alert messages when the data changed since the last look (or a message was
+        given up, leaving its programs pending), then send every due message."""
+        version = await current_version(self.database.engine)
+        if version != self._alerts_version:
+            await delivery.queue_new_programs(
+                self.database,
+                now=self.clock(),
+                tz=self.settings.tz,
+                public_url=self.settings.public_url,
+            )
+        report = await delivery.send_due(self.database, owner=self.owner, clock=self.clock)
+        self._alerts_version = None if report.failed else version
+        return report
 
     def _note_degraded(self, schedules: dict[str, PortalSchedule]) -> None:
         degraded = {p: s.last_failure for p, s in schedules.items() if s.degraded}

@@ -1,5 +1,6 @@
-"""Alerts (issue 13): token roles (every existing token stays an admin's) and the saved
-searches that notify their owner's channels.
+"""Alerts (issue 13): token roles (every existing token stays an admin's), the saved searches
+that notify their owner's channels, their outbox (``alert_deliveries``) and what each channel
+was told (``alert_notices``).
 
 Revision ID: 0007
 Revises: 0006
@@ -42,6 +43,7 @@ def upgrade() -> None:
         sa.Column("weekday", sa.Integer(), nullable=True),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("failure_streak", sa.Integer(), server_default="0", nullable=False),
+        sa.Column("active_since", UTCDateTime(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
@@ -53,9 +55,70 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alerts")),
     )
     op.create_index(op.f("ix_alerts_owner_token_id"), "alerts", ["owner_token_id"])
+    op.create_table(
+        "alert_deliveries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.Text(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("title", sa.Text(), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("markdown", sa.Text(), nullable=False),
+        sa.Column("html", sa.Text(), nullable=False),
+        sa.Column("program_ids", JSON_TYPE, nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("next_attempt_at", UTCDateTime(), nullable=False),
+        sa.Column("lease_owner", sa.String(length=128), nullable=True),
+        sa.Column("lease_expires_at", UTCDateTime(), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("sent_at", UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_alert_deliveries_alert_id_alerts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_deliveries")),
+    )
+    op.create_index(op.f("ix_alert_deliveries_alert_id"), "alert_deliveries", ["alert_id"])
+    op.create_index(op.f("ix_alert_deliveries_status"), "alert_deliveries", ["status"])
+    op.create_table(
+        "alert_notices",
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("channel_key", sa.String(length=64), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("delivery_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_alert_notices_alert_id_alerts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["delivery_id"],
+            ["alert_deliveries.id"],
+            name=op.f("fk_alert_notices_delivery_id_alert_deliveries"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["program_id"],
+            ["support_programs.id"],
+            name=op.f("fk_alert_notices_program_id_support_programs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "alert_id", "channel_key", "program_id", "kind", name=op.f("pk_alert_notices")
+        ),
+    )
+    op.create_index(op.f("ix_alert_notices_delivery_id"), "alert_notices", ["delivery_id"])
 
 
 def downgrade() -> None:
+    op.drop_table("alert_notices")
+    op.drop_table("alert_deliveries")
     op.drop_index(op.f("ix_alerts_owner_token_id"), table_name="alerts")
     op.drop_table("alerts")
     op.execute("ALTER TABLE admin_tokens DROP COLUMN role")
