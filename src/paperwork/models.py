@@ -243,6 +243,8 @@ class Alert(Base):
     failure_streak: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Since when it has been active: programs first seen from then on are "new" to it.
     active_since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A digest's last scheduled time that was evaluated (UTC): the next is due after it.
+    last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

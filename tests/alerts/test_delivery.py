@@ -142,7 +142,7 @@ async def test_a_worker_that_died_mid_send_leaves_the_message_to_another(
     await _alert(db, clock, [webhook.url("/hook")])
     _later(clock, seconds=1)
     await make_program()
-    await delivery.queue_new_programs(db, now=clock.now, tz=SEOUL, public_url=None)
+    await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None)
     [queued] = await _deliveries(db)
     async with db.session_scope() as session:  # "dead" claims it, then never reports back
         until = clock.now + delivery.SEND_LEASE
@@ -164,7 +164,7 @@ async def test_several_workers_send_each_message_once(
     await _alert(db, clock, [webhook.url("/two")], query={"region": "서울"})
     _later(clock, seconds=1)
     await make_program(region="서울")
-    await delivery.queue_new_programs(db, now=clock.now, tz=SEOUL, public_url=None)
+    await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None)
     reports = await asyncio.gather(
         *(
             delivery.send_due(db, owner=f"worker-{n}", clock=lambda: clock.now)
@@ -197,7 +197,7 @@ async def test_a_paused_alert_queues_nothing_and_is_not_told_of_what_came_meanwh
     assert "다시 켠 뒤" in str(received.json) and "쉬는 동안" not in str(received.json)
 
 
-async def test_the_scheduler_delivers_alerts_after_the_data_changed(
+async def test_the_scheduler_delivers_alerts_and_tells_nothing_twice(
     db: Database, settings: Any, clock: Clock, make_program: Any, webhook: Any
 ) -> None:
     scheduler = Scheduler(db, settings, clock=lambda: clock.now)
@@ -206,7 +206,7 @@ async def test_the_scheduler_delivers_alerts_after_the_data_changed(
     await make_program(title="스케줄러가 알릴 공고")
     assert (await scheduler.deliver_alerts()).sent == 1
     assert "스케줄러가 알릴 공고" in str(webhook.requests[0].json)
-    # No write since: nothing is evaluated or sent again.
+    # Nothing new since: nothing is sent again.
     assert await scheduler.deliver_alerts() == delivery.SendReport()
     assert len(webhook.requests) == 1
 

@@ -1,11 +1,12 @@
 """Delivering alerts: nothing lost, nothing twice.
 
-1. **Queue** (``queue_new_programs``): for each active instant alert that notifies of new
-   programs, and each of its channels, the programs its saved search matches, first seen since
-   it became active, that this channel was not told of — one message (rendered now, cut to the
-   channel's limit) written to the outbox in the same transaction as a notice per program. So a
-   program is queued at most once per alert and channel, and a later pass finds only what is
-   still untold.
+1. **Queue** (``queue_due``): for each active alert that sends now (an instant alert at every
+   pass, a digest once its time has come since the last one), each thing it tells (new programs:
+   first seen since it became active; each reminder offset: programs still open whose deadline
+   is that many days away) and each of its channels, the programs its saved search matches that
+   this channel was not told of as that — one message (rendered now, cut to the channel's limit)
+   written to the outbox in the same transaction as a notice per program. So a program is queued
+   at most once per alert, channel and kind, and a later pass finds only what is still untold.
 2. **Send** (``send_due``): a worker claims a due message under a lease (the same conditional
    UPDATE as runs' leases: of several workers exactly one wins; a worker that dies mid-send
    leaves a lease that runs out, and the message is sent by another), sends it through Apprise
@@ -28,15 +29,18 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import ColumnElement
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from paperwork.alerts import channels, outbox_repository
 from paperwork.alerts.messages import Kind, Message, ProgramLine, compose
 from paperwork.alerts.v1_schemas import AlertQuery
 from paperwork.db import Database
-from paperwork.models import Alert, AlertDelivery
+from paperwork.models import Alert, AlertDelivery, SupportProgram
 from paperwork.programs import v1_repository
 from paperwork.programs.search_repository import plan_for_search
 from paperwork.timeutil import today_in
-from paperwork.vocabulary import AlertNotify, DeliveryStatus
+from paperwork.vocabulary import AlertFrequency, AlertNotify, DeliveryStatus, ProgramStatus
 
 # Waits before the 2nd, 3rd, 4th and 5th attempts; after the 5th the message is given up.
 BACKOFF = (
@@ -70,59 +74,138 @@ def feed_url(public_url: str | None, query: dict[str, Any]) -> str | None:
     return f"{address}?{urlencode(pairs)}" if pairs else address
 
 
-async def queue_new_programs(
+def digest_slot(alert: Alert, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | None:
+    """The latest time at or before ``now`` a digest alert is scheduled for (its ``at``, every
+    day or on its ``weekday``, Asia/Seoul), in UTC; None for an instant alert."""
+    if alert.frequency == AlertFrequency.instant or alert.at is None:
+        return None
+    hour, minute = map(int, alert.at.split(":"))
+    local = now.astimezone(tz)
+    slot = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    while slot > local or (
+        alert.frequency == AlertFrequency.weekly and slot.weekday() != alert.weekday
+    ):
+        # (Day by day on the calendar: the zone's offset is taken again for each day.)
+        slot = dt.datetime.combine(slot.date() - dt.timedelta(days=1), slot.timetz())
+    return slot.astimezone(dt.UTC)
+
+
+def _due_now(alert: Alert, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | bool:
+    """Whether the alert sends at this pass: an instant alert always (True); a digest when its
+    latest scheduled time came after the one last evaluated and after it became active (that
+    time), else False."""
+    slot = digest_slot(alert, now, tz)
+    if slot is None:
+        return True
+    last = alert.last_digest_at or alert.active_since
+    return slot if slot > last else False
+
+
+async def queue_due(
     database: Database, *, now: dt.datetime, tz: ZoneInfo, public_url: str | None
 ) -> int:
-    """Queue a message per alert channel with untold new programs; returns how many."""
+    """Queue a message per alert channel and per thing to tell — new programs (first seen while
+    the alert was active), deadlines ``reminder_days`` away (programs still open) — for every
+    instant alert, and every digest whose time has come; returns how many were queued."""
     today = today_in(tz, now=now)
     queued = 0
     async with database.session_scope() as session:
         dialect = session.get_bind().dialect.name
-        for alert in await outbox_repository.instant_alerts(session):
-            if AlertNotify.new not in alert.notify:
+        for alert in await outbox_repository.active_alerts(session):
+            due = _due_now(alert, now, tz)
+            if due is False:
                 continue
-            query = AlertQuery.model_validate(alert.query)
-            filters = query.filters(tz)
+            filters = AlertQuery.model_validate(alert.query).filters(tz)
             if filters.q:
                 await plan_for_search(session)
             matching = v1_repository.conditions(filters, dialect=dialect, today=today)
-            for url in alert.channels:
-                key = channel_key(url)
-                rows = await outbox_repository.untold(
-                    session,
-                    matching,
-                    alert_id=alert.id,
-                    channel_key=key,
-                    kind=Kind.new,
-                    first_seen_since=alert.active_since,
-                    limit=MAX_PROGRAMS_PER_MESSAGE,
-                )
-                if not rows:
-                    continue
-                message = compose(
-                    alert.name,
-                    Kind.new,
-                    [
-                        ProgramLine(r.title, r.implementing_agency, r.apply_end, r.detail_url)
-                        for r in rows
-                    ],
-                    today=today,
-                    feed_url=feed_url(public_url, alert.query),
-                    limit=channels.body_limit(url),
-                )
-                delivery = _delivery(alert, url, message, [row.id for row in rows], now=now)
-                await outbox_repository.queue(session, delivery, channel_key=key, kind=Kind.new)
-                queued += 1
+            feed = feed_url(public_url, alert.query)
+            for told in _what_to_tell(alert, matching, today=today):
+                for url in alert.channels:
+                    queued += await _queue_one(
+                        session, alert, url, told, today=today, now=now, feed=feed
+                    )
+            if isinstance(due, dt.datetime):
+                alert.last_digest_at = due
     return queued
 
 
+@dataclass(frozen=True)
+class _Telling:
+    """One thing an alert tells: its notice kind, the message kind, and which programs."""
+
+    notice: str  # "new", "reminder:3", ...
+    kind: Kind
+    matching: list[ColumnElement[bool]]
+    reminder_days: int | None = None
+
+
+def _what_to_tell(
+    alert: Alert, matching: list[ColumnElement[bool]], *, today: dt.date
+) -> list[_Telling]:
+    tellings = []
+    if AlertNotify.new in alert.notify:
+        recent = [*matching, SupportProgram.first_seen_at >= alert.active_since]
+        tellings.append(_Telling(Kind.new, Kind.new, recent))
+    if AlertNotify.reminders in alert.notify:
+        for days in alert.reminder_days:
+            deadline = [
+                *matching,
+                v1_repository.status_condition(ProgramStatus.open, today),
+                SupportProgram.apply_end == today + dt.timedelta(days=days),
+            ]
+            tellings.append(_Telling(f"reminder:{days}", Kind.reminder, deadline, days))
+    return tellings
+
+
+async def _queue_one(
+    session: AsyncSession,
+    alert: Alert,
+    url: str,
+    told: _Telling,
+    *,
+    today: dt.date,
+    now: dt.datetime,
+    feed: str | None,
+) -> int:
+    key = channel_key(url)
+    rows = await outbox_repository.untold(
+        session,
+        told.matching,
+        alert_id=alert.id,
+        channel_key=key,
+        kind=told.notice,
+        limit=MAX_PROGRAMS_PER_MESSAGE,
+    )
+    if not rows:
+        return 0
+    message = compose(
+        alert.name,
+        told.kind,
+        [ProgramLine(r.title, r.implementing_agency, r.apply_end, r.detail_url) for r in rows],
+        today=today,
+        feed_url=feed,
+        reminder_days=told.reminder_days,
+        limit=channels.body_limit(url),
+    )
+    delivery = _delivery(alert, url, told.kind, message, [row.id for row in rows], now=now)
+    await outbox_repository.queue(session, delivery, channel_key=key, kind=told.notice)
+    return 1
+
+
 def _delivery(
-    alert: Alert, url: str, message: Message, program_ids: list[int], *, now: dt.datetime
+    alert: Alert,
+    url: str,
+    kind: Kind,
+    message: Message,
+    program_ids: list[int],
+    *,
+    now: dt.datetime,
 ) -> AlertDelivery:
     return AlertDelivery(
         alert_id=alert.id,
         channel=url,
-        kind=Kind.new,
+        kind=kind,
         title=message.title,
         text=message.text,
         markdown=message.markdown,
@@ -231,5 +314,5 @@ async def run_once(
     public_url: str | None,
 ) -> tuple[int, SendReport]:
     """One pass: queue what is new, then send what is due."""
-    queued = await queue_new_programs(database, now=clock(), tz=tz, public_url=public_url)
+    queued = await queue_due(database, now=clock(), tz=tz, public_url=public_url)
     return queued, await send_due(database, owner=owner, clock=clock)

@@ -13,19 +13,16 @@ from sqlalchemy import ColumnElement, delete, exists, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.models import Alert, AlertDelivery, AlertNotice, SupportProgram
-from paperwork.vocabulary import AlertFrequency, DeliveryStatus
+from paperwork.vocabulary import DeliveryStatus
 
 SP = SupportProgram
 
 
-async def instant_alerts(session: AsyncSession) -> Sequence[Alert]:
-    """The active alerts that send right after a collection run, oldest first."""
-    statement = (
-        select(Alert)
-        .where(Alert.active.is_(True), Alert.frequency == AlertFrequency.instant)
-        .order_by(Alert.id)
+async def active_alerts(session: AsyncSession) -> Sequence[Alert]:
+    """The alerts that may send (not paused), oldest first."""
+    return list(
+        await session.scalars(select(Alert).where(Alert.active.is_(True)).order_by(Alert.id))
     )
-    return list(await session.scalars(statement))
 
 
 async def untold(
@@ -35,11 +32,10 @@ async def untold(
     alert_id: int,
     channel_key: str,
     kind: str,
-    first_seen_since: dt.datetime,
     limit: int,
 ) -> Sequence[Any]:
-    """The programs ``matching`` takes, first seen since ``first_seen_since``, that this channel
-    of the alert has not been told of as ``kind``, first seen first."""
+    """The programs ``matching`` takes that this channel of the alert has not been told of as
+    ``kind``, first seen first."""
     told = exists().where(
         AlertNotice.alert_id == alert_id,
         AlertNotice.channel_key == channel_key,
@@ -48,7 +44,7 @@ async def untold(
     )
     statement = (
         select(SP.id, SP.title, SP.implementing_agency, SP.apply_end, SP.detail_url)
-        .where(*matching, SP.first_seen_at >= first_seen_since, ~told)
+        .where(*matching, ~told)
         .order_by(SP.first_seen_at, SP.id)
         .limit(limit)
     )

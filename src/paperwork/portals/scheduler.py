@@ -5,8 +5,8 @@ Leases expire unless renewed: a process that dies mid-run leaves a lease that ru
 next claimant marks the dead run ``abandoned`` and runs the portal again. Manual runs (the runs
 API, "지금 실행") take the same lease, so they never overlap a scheduled one.
 
-Alerts ride on the same loop (``deliver_alerts``, after each tick): what the data's last writes
-made new is queued, what is due is sent (``alerts.delivery``)."""
+Alerts ride on the same loop (``deliver_alerts``, after each tick): what they have to tell is
+queued, what is due is sent (``alerts.delivery``)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ import httpx
 from paperwork.alerts import delivery
 from paperwork.collectors.runner import PortalRun, RunResult, is_configured, start_run
 from paperwork.config import Settings
-from paperwork.data_version_repository import current_version
 from paperwork.db import Database, utcnow
 from paperwork.errors import Conflict, NotFound
 from paperwork.portals import repository
@@ -77,8 +76,6 @@ class Scheduler:
         self.last_tick: dt.datetime | None = None
         self.degraded: dict[str, str | None] = {}
         self.ticks = 0  # how many ticks ran (tests wait on it, not on the wall clock)
-        # The data version alerts were last evaluated at; None: evaluate at the next pass.
-        self._alerts_version: int | None = None
         self._stopping = asyncio.Event()
 
     # -- the loop ---------------------------------------------------------------------------
@@ -134,18 +131,15 @@ class Scheduler:
         return started
 
     async def deliver_alerts(self) -> delivery.SendReport:
-        """Queue alert messages when the data changed since the last look (or a message was
-        given up, leaving its programs pending), then send every due message."""
-        version = await current_version(self.database.engine)
-        if version != self._alerts_version:
-            await delivery.queue_new_programs(
-                self.database,
-                now=self.clock(),
-                tz=self.settings.tz,
-                public_url=self.settings.public_url,
-            )
-        report = await delivery.send_due(self.database, owner=self.owner, clock=self.clock)
-        self._alerts_version = None if report.failed else version
+        """One delivery pass: queue what alerts have to tell (new programs, reminders, digests
+        whose time came), then send every due message."""
+        _queued, report = await delivery.run_once(
+            self.database,
+            owner=self.owner,
+            clock=self.clock,
+            tz=self.settings.tz,
+            public_url=self.settings.public_url,
+        )
         return report
 
     def _note_degraded(self, schedules: dict[str, PortalSchedule]) -> None:
