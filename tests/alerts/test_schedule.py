@@ -1,6 +1,7 @@
-"""When alerts tell (alerts/delivery.py): deadline reminders D-N once per program and offset, for
-open programs only; daily and weekly digests at their time in Asia/Seoul, each slot once, with
-what came since the last one. The test clock stands at noon KST on 2026-12-15 (a Tuesday)."""
+"""When alerts tell (alerts/delivery.py): a moved deadline once per change; deadline reminders
+D-N once per program and offset, for open programs only; daily and weekly digests at their time
+in Asia/Seoul, each slot once, with what came since the last one. The test clock stands at noon
+KST on 2026-12-15 (a Tuesday)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from paperwork.alerts.v1_schemas import AlertIn
 from paperwork.alerts.v1_service import create_alert
 from paperwork.auth.tokens import create_token, verify_token
 from paperwork.db import Database
+from paperwork.models import ProgramChange
 from paperwork.timeutil import SEOUL
 from paperwork.vocabulary import TokenRole
 
@@ -106,3 +108,36 @@ async def test_a_weekly_digest_waits_for_its_weekday(
     clock.now += dt.timedelta(days=6)  # the next Wednesday: nothing new, nothing due
     await _pass(db, clock)
     assert len(webhook.requests) == 1
+
+
+async def _change(db: Database, clock: Clock, program_id: int, field: str) -> None:
+    async with db.session_scope() as session:
+        session.add(
+            ProgramChange(
+                program_id=program_id,
+                changed_at=clock.now,
+                field=field,
+                old_value="2026-12-31",
+                new_value="2027-01-15",
+            )
+        )
+
+
+async def test_a_moved_deadline_is_told_once_per_change(
+    db: Database, clock: Clock, make_program: Any, webhook: Any
+) -> None:
+    program = await make_program(title="마감이 연장된 공고")
+    await _alert(db, clock, webhook.url("/hook"), notify=["changed"])
+    clock.now += dt.timedelta(minutes=1)
+    await _change(db, clock, program, "title")  # not what a "changed" message is about
+    await _pass(db, clock)
+    assert webhook.requests == []
+    await _change(db, clock, program, "apply_end")
+    await _pass(db, clock)
+    await _pass(db, clock)
+    assert _titles(webhook) == ["[Paperwork] 변경된 지원사업 1건 — 마감 알림"]
+    assert "마감이 연장된 공고" in webhook.requests[0].json["message"]
+    clock.now += dt.timedelta(days=1)
+    await _change(db, clock, program, "application_status")  # a second change: told again
+    await _pass(db, clock)
+    assert len(webhook.requests) == 2

@@ -2,8 +2,9 @@
 
 1. **Queue** (``queue_due``): for each active alert that sends now (an instant alert at every
    pass, a digest once its time has come since the last one), each thing it tells (new programs:
-   first seen since it became active; each reminder offset: programs still open whose deadline
-   is that many days away) and each of its channels, the programs its saved search matches that
+   first seen since it became active; changed ones: a deadline, period or portal status change
+   since then, each change once; each reminder offset: programs still open whose deadline is
+   that many days away) and each of its channels, the programs its saved search matches that
    this channel was not told of as that — one message (rendered now, cut to the channel's limit)
    written to the outbox in the same transaction as a notice per program. So a program is queued
    at most once per alert, channel and kind, and a later pass finds only what is still untold.
@@ -29,14 +30,14 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, String, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.alerts import channels, outbox_repository
 from paperwork.alerts.messages import Kind, Message, ProgramLine, compose
 from paperwork.alerts.v1_schemas import AlertQuery
 from paperwork.db import Database
-from paperwork.models import Alert, AlertDelivery, SupportProgram
+from paperwork.models import Alert, AlertDelivery, ProgramChange, SupportProgram
 from paperwork.programs import v1_repository
 from paperwork.programs.search_repository import plan_for_search
 from paperwork.timeutil import today_in
@@ -130,14 +131,38 @@ async def queue_due(
     return queued
 
 
+# What a "changed" message is about: the deadline or period moved, the portal's status changed.
+CHANGE_FIELDS = (
+    "apply_start",
+    "apply_end",
+    "application_period",
+    "period_kind",
+    "application_status",
+)
+
+
 @dataclass(frozen=True)
 class _Telling:
-    """One thing an alert tells: its notice kind, the message kind, and which programs."""
+    """One thing an alert tells: the notice kind of each program (an expression: a change's
+    notice names the change), the message kind, and which programs."""
 
-    notice: str  # "new", "reminder:3", ...
+    notice: ColumnElement[str]
     kind: Kind
     matching: list[ColumnElement[bool]]
     reminder_days: int | None = None
+
+
+def _latest_change(alert: Alert) -> ColumnElement[Any]:
+    """The program's latest change of a CHANGE_FIELDS field since the alert became active."""
+    return (
+        select(func.max(ProgramChange.id))
+        .where(
+            ProgramChange.program_id == SupportProgram.id,
+            ProgramChange.field.in_(CHANGE_FIELDS),
+            ProgramChange.changed_at >= alert.active_since,
+        )
+        .scalar_subquery()
+    )
 
 
 def _what_to_tell(
@@ -146,7 +171,13 @@ def _what_to_tell(
     tellings = []
     if AlertNotify.new in alert.notify:
         recent = [*matching, SupportProgram.first_seen_at >= alert.active_since]
-        tellings.append(_Telling(Kind.new, Kind.new, recent))
+        tellings.append(_Telling(literal(Kind.new.value), Kind.new, recent))
+    if AlertNotify.changed in alert.notify:
+        # Each change is told once: the notice names the latest one ("changed:<id>").
+        latest = _latest_change(alert)
+        notice = literal("changed:") + cast(latest, String)
+        changed = [*matching, latest.is_not(None)]
+        tellings.append(_Telling(notice, Kind.changed, changed))
     if AlertNotify.reminders in alert.notify:
         for days in alert.reminder_days:
             deadline = [
@@ -154,7 +185,8 @@ def _what_to_tell(
                 v1_repository.status_condition(ProgramStatus.open, today),
                 SupportProgram.apply_end == today + dt.timedelta(days=days),
             ]
-            tellings.append(_Telling(f"reminder:{days}", Kind.reminder, deadline, days))
+            notice = literal(f"reminder:{days}")
+            tellings.append(_Telling(notice, Kind.reminder, deadline, days))
     return tellings
 
 
@@ -189,7 +221,8 @@ async def _queue_one(
         limit=channels.body_limit(url),
     )
     delivery = _delivery(alert, url, told.kind, message, [row.id for row in rows], now=now)
-    await outbox_repository.queue(session, delivery, channel_key=key, kind=told.notice)
+    kinds = [row.notice_kind for row in rows]
+    await outbox_repository.queue(session, delivery, channel_key=key, kinds=kinds)
     return 1
 
 

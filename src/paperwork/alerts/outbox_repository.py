@@ -31,19 +31,21 @@ async def untold(
     *,
     alert_id: int,
     channel_key: str,
-    kind: str,
+    kind: ColumnElement[str],
     limit: int,
 ) -> Sequence[Any]:
     """The programs ``matching`` takes that this channel of the alert has not been told of as
-    ``kind``, first seen first."""
+    ``kind`` (an expression: it may differ per program), first seen first; each row ends with
+    its ``notice_kind``."""
     told = exists().where(
         AlertNotice.alert_id == alert_id,
         AlertNotice.channel_key == channel_key,
         AlertNotice.kind == kind,
         AlertNotice.program_id == SP.id,
     )
+    columns = (SP.id, SP.title, SP.implementing_agency, SP.apply_end, SP.detail_url)
     statement = (
-        select(SP.id, SP.title, SP.implementing_agency, SP.apply_end, SP.detail_url)
+        select(*columns, kind.label("notice_kind"))
         .where(*matching, ~told)
         .order_by(SP.first_seen_at, SP.id)
         .limit(limit)
@@ -52,9 +54,10 @@ async def untold(
 
 
 async def queue(
-    session: AsyncSession, delivery: AlertDelivery, *, channel_key: str, kind: str
+    session: AsyncSession, delivery: AlertDelivery, *, channel_key: str, kinds: Sequence[str]
 ) -> AlertDelivery:
-    """The message and, in the same transaction, a notice per program it covers."""
+    """The message and, in the same transaction, a notice per program it covers (``kinds``:
+    each program's notice kind, in ``program_ids`` order)."""
     session.add(delivery)
     await session.flush()
     session.add_all(
@@ -65,7 +68,7 @@ async def queue(
             kind=kind,
             delivery_id=delivery.id,
         )
-        for program_id in delivery.program_ids
+        for program_id, kind in zip(delivery.program_ids, kinds, strict=True)
     )
     await session.flush()
     return delivery
