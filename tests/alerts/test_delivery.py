@@ -252,3 +252,56 @@ async def test_the_delivery_log_shows_each_message_its_status_and_the_channels_e
     assert (sent["status"], sent["attempts"], sent["last_error"]) == ("sent", 2, None)
     assert (await client.get(log, headers=bob)).status_code == 404
     assert (await client.get(log, headers=admin_headers)).status_code == 200
+
+
+async def test_the_preview_shows_the_next_message_without_sending_or_recording_it(
+    db: Database, client: Any, clock: Clock, make_program: Any, webhook: Any
+) -> None:
+    async with db.session_scope() as session:
+        token = await create_token(session, name="alice", role=TokenRole.client)
+    alice = {"Authorization": f"Bearer {token}"}
+    created = await client.post(
+        "/api/v1/alerts",
+        json={"name": "창업", "channels": [webhook.url("/hook")], "query": {"q": "창업"}},
+        headers=alice,
+    )
+    preview = f"/api/v1/alerts/{created.json()['data']['id']}/preview"
+    assert (await client.get(preview, headers=alice)).json()["data"]["messages"] == []
+    _later(clock, seconds=1)
+    program = await make_program(title="청년 창업 지원")
+    await make_program(title="수출 바우처")
+    for _ in range(2):  # looking twice changes nothing
+        [message] = (await client.get(preview, headers=alice)).json()["data"]["messages"]
+        assert message["title"] == "[Paperwork] 새 지원사업 1건 — 창업"
+        assert message["program_ids"] == [program] and "청년 창업 지원" in message["text"]
+    assert webhook.requests == [] and await _deliveries(db) == []
+    await _pass(db, clock)
+    assert len(webhook.requests) == 1
+    assert (await client.get(preview, headers=alice)).json()["data"]["messages"] == []
+
+
+async def test_an_alert_whose_sends_keep_failing_shows_degraded_until_one_succeeds(
+    db: Database, client: Any, clock: Clock, make_program: Any, webhook: Any
+) -> None:
+    async with db.session_scope() as session:
+        token = await create_token(session, name="alice", role=TokenRole.client)
+    alice = {"Authorization": f"Bearer {token}"}
+    webhook.answer_with([500, 500, 500, 200])
+    created = await client.post(
+        "/api/v1/alerts", json={"name": "창업", "channels": [webhook.url("/hook")]}, headers=alice
+    )
+    alert = f"/api/v1/alerts/{created.json()['data']['id']}"
+    _later(clock, seconds=1)
+    await make_program()
+    await _pass(db, clock)
+    for wait in delivery.BACKOFF[:2]:
+        assert (await client.get(alert, headers=alice)).json()["data"]["state"] == "ok"
+        clock.now += wait
+        await _pass(db, clock)
+    assert (await client.get(alert, headers=alice)).json()["data"]["state"] == "degraded"
+    health = (await client.get("/health")).json()
+    assert health["checks"]["scheduler"]["degraded_alerts"] == [created.json()["data"]["id"]]
+    clock.now += delivery.BACKOFF[2]
+    await _pass(db, clock)  # the fourth attempt goes through
+    assert (await client.get(alert, headers=alice)).json()["data"]["state"] == "ok"
+    assert (await client.get("/health")).json()["checks"]["scheduler"]["degraded_alerts"] == []

@@ -105,27 +105,21 @@ def _due_now(alert: Alert, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | bool
 async def queue_due(
     database: Database, *, now: dt.datetime, tz: ZoneInfo, public_url: str | None
 ) -> int:
-    """Queue a message per alert channel and per thing to tell — new programs (first seen while
-    the alert was active), deadlines ``reminder_days`` away (programs still open) — for every
-    instant alert, and every digest whose time has come; returns how many were queued."""
-    today = today_in(tz, now=now)
+    """Queue the ``pending_messages`` of every instant alert, and of every digest whose time has
+    come; returns how many were queued."""
     queued = 0
     async with database.session_scope() as session:
-        dialect = session.get_bind().dialect.name
         for alert in await outbox_repository.active_alerts(session):
             due = _due_now(alert, now, tz)
             if due is False:
                 continue
-            filters = AlertQuery.model_validate(alert.query).filters(tz)
-            if filters.q:
-                await plan_for_search(session)
-            matching = v1_repository.conditions(filters, dialect=dialect, today=today)
-            feed = feed_url(public_url, alert.query)
-            for told in _what_to_tell(alert, matching, today=today):
-                for url in alert.channels:
-                    queued += await _queue_one(
-                        session, alert, url, told, today=today, now=now, feed=feed
-                    )
+            found = await pending_messages(session, alert, now=now, tz=tz, public_url=public_url)
+            for pending in found:
+                delivery = _delivery(alert, pending, now=now)
+                await outbox_repository.queue(
+                    session, delivery, channel_key=channel_key(pending.url), kinds=pending.notices
+                )
+            queued += len(found)
             if isinstance(due, dt.datetime):
                 alert.last_digest_at = due
     return queued
@@ -190,27 +184,37 @@ def _what_to_tell(
     return tellings
 
 
-async def _queue_one(
+@dataclass(frozen=True)
+class Pending:
+    """A message an alert has to send to one channel: what it says and the programs (with
+    each one's notice kind) it covers."""
+
+    url: str
+    kind: Kind
+    message: Message
+    program_ids: list[int]
+    notices: list[str]
+
+
+async def _pending(
     session: AsyncSession,
     alert: Alert,
     url: str,
     told: _Telling,
     *,
     today: dt.date,
-    now: dt.datetime,
     feed: str | None,
-) -> int:
-    key = channel_key(url)
+) -> Pending | None:
     rows = await outbox_repository.untold(
         session,
         told.matching,
         alert_id=alert.id,
-        channel_key=key,
+        channel_key=channel_key(url),
         kind=told.notice,
         limit=MAX_PROGRAMS_PER_MESSAGE,
     )
     if not rows:
-        return 0
+        return None
     message = compose(
         alert.name,
         told.kind,
@@ -220,30 +224,46 @@ async def _queue_one(
         reminder_days=told.reminder_days,
         limit=channels.body_limit(url),
     )
-    delivery = _delivery(alert, url, told.kind, message, [row.id for row in rows], now=now)
-    kinds = [row.notice_kind for row in rows]
-    await outbox_repository.queue(session, delivery, channel_key=key, kinds=kinds)
-    return 1
+    ids = [row.id for row in rows]
+    return Pending(url, told.kind, message, ids, [row.notice_kind for row in rows])
 
 
-def _delivery(
+async def pending_messages(
+    session: AsyncSession,
     alert: Alert,
-    url: str,
-    kind: Kind,
-    message: Message,
-    program_ids: list[int],
     *,
     now: dt.datetime,
-) -> AlertDelivery:
+    tz: ZoneInfo,
+    public_url: str | None,
+) -> list[Pending]:
+    """What the alert would send if it were due now, channel by channel (nothing is written)."""
+    today = today_in(tz, now=now)
+    filters = AlertQuery.model_validate(alert.query).filters(tz)
+    if filters.q:
+        await plan_for_search(session)
+    dialect = session.get_bind().dialect.name
+    matching = v1_repository.conditions(filters, dialect=dialect, today=today)
+    feed = feed_url(public_url, alert.query)
+    found = []
+    for told in _what_to_tell(alert, matching, today=today):
+        for url in alert.channels:
+            pending = await _pending(session, alert, url, told, today=today, feed=feed)
+            if pending is not None:
+                found.append(pending)
+    return found
+
+
+def _delivery(alert: Alert, pending: Pending, *, now: dt.datetime) -> AlertDelivery:
+    message = pending.message
     return AlertDelivery(
         alert_id=alert.id,
-        channel=url,
-        kind=kind,
+        channel=pending.url,
+        kind=pending.kind,
         title=message.title,
         text=message.text,
         markdown=message.markdown,
         html=message.html,
-        program_ids=program_ids,
+        program_ids=pending.program_ids,
         status=DeliveryStatus.pending,
         attempts=0,
         next_attempt_at=now,

@@ -59,3 +59,13 @@ async def save(session: AsyncSession) -> None:
 
 async def remove(session: AsyncSession, alert_id: int) -> None:
     await session.execute(delete(Alert).where(Alert.id == alert_id))
+
+
+async def degraded_ids(session: AsyncSession, *, failures: int) -> list[int]:
+    """Active alerts whose sends failed ``failures`` times or more in a row."""
+    statement = (
+        select(Alert.id)
+        .where(Alert.active.is_(True), Alert.failure_streak >= failures)
+        .order_by(Alert.id)
+    )
+    return list(await session.scalars(statement))

@@ -12,6 +12,7 @@ from paperwork.alerts.v1_schemas import (
     AlertChanges,
     AlertIn,
     AlertList,
+    AlertPreview,
     AlertRead,
     AlertTestResult,
     DeliveryPage,
@@ -128,3 +129,19 @@ async def list_deliveries(
 ) -> Any:
     page = await v1_service.list_deliveries(session, caller, alert_id, limit=limit, offset=offset)
     return ok(page)
+
+
+@router.get(
+    "/{alert_id}/preview",
+    response_model=Envelope[AlertPreview],
+    responses=error_responses(401, 404, 422),
+    summary="미리보기: 지금 보낸다면 보낼 메시지 (보내지도 기록하지도 않음)",
+)
+async def preview_alert(
+    request: Request, session: SessionDep, caller: CallerDep, now: NowDep, alert_id: AlertId
+) -> Any:
+    settings = request.app.state.settings
+    preview = await v1_service.preview_alert(
+        session, caller, alert_id, tz=settings.tz, now=now, public_url=settings.public_url
+    )
+    return ok(preview)

@@ -178,3 +178,18 @@ class DeliveryPage(BaseModel):
     items: list[DeliveryRead]
     limit: int
     offset: int
+
+
+class PreviewMessage(BaseModel):
+    channel: str = Field(description="The channel, masked.")
+    kind: str = Field(description="new, changed, reminder")
+    title: str
+    text: str = Field(description="The plain-text body (channels get their own rendering).")
+    program_ids: list[int]
+
+
+class AlertPreview(BaseModel):
+    """What the alert would send now if it were due, without sending or recording anything."""
+
+    alert_id: int
+    messages: list[PreviewMessage]

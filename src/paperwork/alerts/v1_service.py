@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paperwork.alerts import channels, outbox_repository, repository
+from paperwork.alerts import channels, delivery, outbox_repository, repository
 from paperwork.alerts.messages import Kind, ProgramLine, compose
 from paperwork.alerts.v1_schemas import (
     DEFAULT_AT,
@@ -27,12 +27,14 @@ from paperwork.alerts.v1_schemas import (
     AlertChanges,
     AlertIn,
     AlertList,
+    AlertPreview,
     AlertQuery,
     AlertRead,
     AlertTestResult,
     ChannelOutcome,
     DeliveryPage,
     DeliveryRead,
+    PreviewMessage,
 )
 from paperwork.errors import Conflict, InvalidInput, NotFound
 from paperwork.models import AdminToken, Alert
@@ -311,3 +313,29 @@ async def list_deliveries(
         for row in found
     ]
     return DeliveryPage(items=items, limit=limit, offset=offset)
+
+
+async def preview_alert(
+    session: AsyncSession,
+    caller: AdminToken,
+    alert_id: int,
+    *,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    public_url: str | None,
+) -> AlertPreview:
+    """The messages the alert would queue now (``GET /api/v1/alerts/{id}/preview``): what its
+    channels have not been told yet, rendered, nothing written or sent."""
+    alert, _owner = await _visible(session, caller, alert_id)
+    found = await delivery.pending_messages(session, alert, now=now, tz=tz, public_url=public_url)
+    messages = [
+        PreviewMessage(
+            channel=channels.mask(pending.url),
+            kind=pending.kind,
+            title=pending.message.title,
+            text=pending.message.text,
+            program_ids=pending.program_ids,
+        )
+        for pending in found
+    ]
+    return AlertPreview(alert_id=alert.id, messages=messages)

@@ -10,6 +10,8 @@ import datetime as dt
 import psutil
 
 from paperwork import __version__
+from paperwork.alerts import repository as alerts_repository
+from paperwork.alerts.v1_service import DEGRADED_AFTER
 from paperwork.config import SECRET_KEYS, Settings
 from paperwork.db import Database
 from paperwork.ops import repository
@@ -68,12 +70,16 @@ def memory_check() -> MemoryCheck:
 
 
 async def scheduler_check(scheduler: Scheduler, database: Database) -> SchedulerCheck:
-    """This process's scheduler, plus the portals failing run after run (from the database,
-    so an API process without its own scheduler loop reports them too)."""
+    """This process's scheduler, plus the portals failing run after run and the alerts whose
+    sends keep failing (from the database, so an API process without its own scheduler loop
+    reports them too)."""
     check = SchedulerCheck.model_validate(scheduler.status())
     try:
         async with database.session_scope() as session:
             states = await portal_states(session)
+            check.degraded_alerts = await alerts_repository.degraded_ids(
+                session, failures=DEGRADED_AFTER
+            )
     except Exception:  # the database check reports the outage
         return check
     check.degraded_portals = sorted(

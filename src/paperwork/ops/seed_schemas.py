@@ -46,6 +46,9 @@ class SchedulerCheck(BaseModel):
     last_tick: str | None
     runs_in_progress: list[str]
     degraded_portals: list[str]
+    # Alerts whose sends failed DEGRADED_AFTER times in a row (a user's channel is broken: shown,
+    # but the service itself is not degraded by it).
+    degraded_alerts: list[int] = []
 
 
 class HealthChecks(BaseModel):
