@@ -245,6 +245,9 @@ class Alert(Base):
     active_since: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # A digest's last scheduled time that was evaluated (UTC): the next is due after it.
     last_digest_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Programs first seen (and changes made) before this were all looked at: a pass looks from
+    # here on, not through everything since active_since. None: from active_since.
+    checked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 

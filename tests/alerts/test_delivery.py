@@ -305,3 +305,18 @@ async def test_an_alert_whose_sends_keep_failing_shows_degraded_until_one_succee
     await _pass(db, clock)  # the fourth attempt goes through
     assert (await client.get(alert, headers=alice)).json()["data"]["state"] == "ok"
     assert (await client.get("/health")).json()["checks"]["scheduler"]["degraded_alerts"] == []
+
+
+async def test_a_program_stamped_before_a_pass_but_committed_after_it_is_still_told(
+    db: Database, clock: Clock, make_program: Any, webhook: Any
+) -> None:
+    await _alert(db, clock, [webhook.url("/hook")])
+    _later(clock, minutes=30)
+    await _pass(db, clock)  # the alert has looked at everything up to now
+    # A collection batch stamped five minutes ago that commits only now.
+    late = clock.now - dt.timedelta(minutes=5)
+    await make_program(title="늦게 커밋된 공고", first_seen_at=late)
+    _later(clock, minutes=1)
+    await _pass(db, clock)
+    [received] = webhook.requests
+    assert "늦게 커밋된 공고" in str(received.json)

@@ -8,6 +8,8 @@
    this channel was not told of as that — one message (rendered now, cut to the channel's limit)
    written to the outbox in the same transaction as a notice per program. So a program is queued
    at most once per alert, channel and kind, and a later pass finds only what is still untold.
+   A pass looks at what came since the alert's last pass (``checked_until``, LOOK_BACK earlier,
+   for batches committed after the time they stamp), not at everything since it was created.
 2. **Send** (``send_due``): a worker claims a due message under a lease (the same conditional
    UPDATE as runs' leases: of several workers exactly one wins; a worker that dies mid-send
    leaves a lease that runs out, and the message is sent by another), sends it through Apprise
@@ -56,6 +58,9 @@ SEND_LEASE = dt.timedelta(minutes=2)
 # channel's limit anyway, and links the full list).
 MAX_PROGRAMS_PER_MESSAGE = 200
 CLAIM_BATCH = 20
+# How far back each pass looks again for programs first seen (and changes made): a collection
+# run's batch may commit a little after the time it stamps, and must not fall behind the mark.
+LOOK_BACK = dt.timedelta(minutes=10)
 
 
 def channel_key(url: str) -> str:
@@ -120,6 +125,7 @@ async def queue_due(
                     session, delivery, channel_key=channel_key(pending.url), kinds=pending.notices
                 )
             queued += len(found)
+            alert.checked_until = now - LOOK_BACK
             if isinstance(due, dt.datetime):
                 alert.last_digest_at = due
     return queued
@@ -146,14 +152,22 @@ class _Telling:
     reminder_days: int | None = None
 
 
-def _latest_change(alert: Alert) -> ColumnElement[Any]:
-    """The program's latest change of a CHANGE_FIELDS field since the alert became active."""
+def _since(alert: Alert) -> dt.datetime:
+    """Where a pass starts looking for new programs and changes: what came before was looked
+    at already (``checked_until``), and nothing before the alert became active counts."""
+    if alert.checked_until is None:
+        return alert.active_since
+    return max(alert.active_since, alert.checked_until)
+
+
+def _latest_change(since: dt.datetime) -> ColumnElement[Any]:
+    """The program's latest change of a CHANGE_FIELDS field since ``since``."""
     return (
         select(func.max(ProgramChange.id))
         .where(
             ProgramChange.program_id == SupportProgram.id,
             ProgramChange.field.in_(CHANGE_FIELDS),
-            ProgramChange.changed_at >= alert.active_since,
+            ProgramChange.changed_at >= since,
         )
         .scalar_subquery()
     )
@@ -163,12 +177,13 @@ def _what_to_tell(
     alert: Alert, matching: list[ColumnElement[bool]], *, today: dt.date
 ) -> list[_Telling]:
     tellings = []
+    since = _since(alert)
     if AlertNotify.new in alert.notify:
-        recent = [*matching, SupportProgram.first_seen_at >= alert.active_since]
+        recent = [*matching, SupportProgram.first_seen_at >= since]
         tellings.append(_Telling(literal(Kind.new.value), Kind.new, recent))
     if AlertNotify.changed in alert.notify:
         # Each change is told once: the notice names the latest one ("changed:<id>").
-        latest = _latest_change(alert)
+        latest = _latest_change(since)
         notice = literal("changed:") + cast(latest, String)
         changed = [*matching, latest.is_not(None)]
         tellings.append(_Telling(notice, Kind.changed, changed))
@@ -324,7 +339,7 @@ async def _record(
         if not await outbox_repository.finish(session, claimed.id, owner=owner, values=values):
             return status  # the lease ran out and another worker took the message over
         if status is DeliveryStatus.failed:
-            await outbox_repository.forget_notices(session, claimed.id)
+            await outbox_repository.forget_notices(session, claimed.id, claimed.alert_id)
         await outbox_repository.set_failure_streak(
             session, claimed.alert_id, failed=not outcome.delivered
         )

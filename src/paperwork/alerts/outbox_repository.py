@@ -120,9 +120,11 @@ async def finish(
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
-async def forget_notices(session: AsyncSession, delivery_id: int) -> None:
-    """A message given up: its programs are pending again for that channel."""
+async def forget_notices(session: AsyncSession, delivery_id: int, alert_id: int) -> None:
+    """A message given up: its programs are pending again for that channel, and the alert's
+    next pass looks again from the start (``checked_until`` cleared) to find them."""
     await session.execute(delete(AlertNotice).where(AlertNotice.delivery_id == delivery_id))
+    await session.execute(update(Alert).where(Alert.id == alert_id).values(checked_until=None))
 
 
 async def set_failure_streak(session: AsyncSession, alert_id: int, *, failed: bool) -> None:

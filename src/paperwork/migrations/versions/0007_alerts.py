@@ -45,6 +45,7 @@ def upgrade() -> None:
         sa.Column("failure_streak", sa.Integer(), server_default="0", nullable=False),
         sa.Column("active_since", UTCDateTime(), nullable=False),
         sa.Column("last_digest_at", UTCDateTime(), nullable=True),
+        sa.Column("checked_until", UTCDateTime(), nullable=True),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(

@@ -1,9 +1,11 @@
-// The hash router: #/overview, #/programs[?filters], #/programs/123, #/config, #/runs[?filters].
+// The hash router: #/overview, #/programs[?filters], #/programs/123, #/config, #/runs[?filters],
+// #/alerts.
 // A view is render(container, context) → optional {update(query), destroy()}; a change of only
 // the query string on the same view calls update() so forms keep their focus.
 
 import { clearToken, onTokenChange } from "./api.js";
 import { errorBox, h } from "./dom.js";
+import { renderAlerts } from "./views/alerts.js";
 import { renderConfig } from "./views/config.js";
 import { renderDetail } from "./views/detail.js";
 import { renderOverview } from "./views/overview.js";
@@ -16,6 +18,7 @@ const ROUTES = [
   { pattern: /^\/programs\/(\d+)$/, nav: "programs", title: "지원사업 상세", render: renderDetail },
   { pattern: /^\/config$/, nav: "config", title: "수집 설정", render: renderConfig },
   { pattern: /^\/runs$/, nav: "runs", title: "실행 이력", render: renderRuns },
+  { pattern: /^\/alerts$/, nav: "alerts", title: "알림", render: renderAlerts },
 ];
 
 const main = document.getElementById("main");
