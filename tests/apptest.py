@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import asyncpg
 import httpx
@@ -176,3 +176,11 @@ class SavedPortal:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+async def api_get(base_url: str, path: str, **params: Any) -> Any:
+    """The ``data`` of a 200 answer from a server running on ``base_url`` (browser tests)."""
+    async with httpx.AsyncClient(base_url=base_url) as client:
+        response = await client.get(path, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()["data"]

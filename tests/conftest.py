@@ -17,6 +17,7 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 
 from apptest import TEST_RATE_LIMIT, Clock, admin_execute, serve
+from local_servers import SmtpServer, WebhookReceiver, free_port
 from paperwork.auth.tokens import create_token
 from paperwork.config import Settings, normalize_database_url
 from paperwork.db import Base, Database
@@ -231,3 +232,32 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         for nodeid in _skipped_in_ci[:20]:
             print(f"  {nodeid}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+# --- local servers for the alerts' channels (tests/local_servers.py) ---
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    receiver.start()
+    try:
+        yield receiver
+    finally:
+        receiver.stop()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 where nothing listens: connecting is refused at once."""
+    return free_port()

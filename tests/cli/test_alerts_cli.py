@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Iterator
 
-import pytest
 from typer.testing import CliRunner
 
-from alerts.conftest import WebhookReceiver
+from local_servers import WebhookReceiver
 from paperwork.alerts import v1_service
 from paperwork.alerts.v1_schemas import AlertIn
 from paperwork.auth.tokens import create_token, verify_token
@@ -22,16 +20,6 @@ from paperwork.timeutil import SEOUL
 from paperwork.vocabulary import AlertFrequency, TokenRole
 
 SECRET = "3f2a9c1e5b7d4e2f8a6c0d1e2f3a4b5c"  # a webhook path that is its secret
-
-
-@pytest.fixture
-def webhook() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    receiver.start()
-    try:
-        yield receiver
-    finally:
-        receiver.stop()
 
 
 def _add_alert(

@@ -16,6 +16,7 @@ import httpx
 from playwright.async_api import Page, Route, expect
 from sqlalchemy import select
 
+from apptest import api_get
 from paperwork.db import Database
 from paperwork.models import ScrapeRun
 
@@ -26,13 +27,6 @@ Seed = Any
 
 LABELS = {"bizinfo": "기업마당", "kstartup": "K-Startup", "mss": "중소벤처기업부"}
 WIDTHS = (1280, 375)
-
-
-async def api_get(base_url: str, path: str, **params: Any) -> Any:
-    async with httpx.AsyncClient(base_url=base_url) as client:
-        response = await client.get(path, params=params)
-    assert response.status_code == 200, response.text
-    return response.json()["data"]
 
 
 async def enter_token(page: Page, token: str) -> None:

@@ -42,6 +42,7 @@ async function request(method, path, { query, body, token } = {}) {
   } catch {
     throw new ApiError("서버에 연결할 수 없습니다. 네트워크 상태를 확인하세요.", 0);
   }
+  if (response.status === 204) return null; // done, nothing to say (a DELETE)
   let payload = null;
   try {
     payload = await response.json();

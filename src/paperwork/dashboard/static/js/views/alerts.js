@@ -52,15 +52,6 @@ function errorLine(prefix, error) {
   return h("p", { class: "alert alert-error", role: "alert" }, prefix, h("span", { class: "alert-message" }, failure(error)));
 }
 
-/** DELETE answers 204 with no body, which api.js's reader reports as an ApiError of status 204. */
-async function remove(path) {
-  try {
-    await admin("DELETE", path);
-  } catch (error) {
-    if (!(error instanceof ApiError && error.status === 204)) throw error;
-  }
-}
-
 // --- the table ------------------------------------------------------------------------------
 
 function alertRow(alert, actions) {
@@ -322,7 +313,7 @@ export async function renderAlerts(view) {
       if (!window.confirm(`알림 "${alert.name}"을(를) 삭제할까요? 발송 기록도 함께 지워집니다.`)) return;
       button.disabled = true;
       try {
-        await remove(`/api/v1/alerts/${alert.id}`);
+        await admin("DELETE", `/api/v1/alerts/${alert.id}`);
         message.replaceChildren(h("p", { class: "form-status", role: "status" }, `알림 "${alert.name}"을(를) 삭제했습니다.`));
         log.hidden = true;
         await load();

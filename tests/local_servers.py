@@ -1,7 +1,8 @@
-"""Real local servers for alert tests, so channels are exercised over the real protocols: an SMTP
-server (aiosmtpd) that keeps every mail it receives, and an HTTP webhook receiver that records
-every request and answers with the statuses a test scripts. Both listen on free ports of
-127.0.0.1 and stop at teardown.
+"""Real local servers for the alert tests (and the CLI's and dashboard's), so channels are
+exercised over the real protocols: an SMTP server (aiosmtpd) that keeps every mail it receives,
+and an HTTP webhook receiver that records every request and answers with the statuses a test
+scripts. Both listen on free ports of 127.0.0.1; ``tests/conftest.py`` makes them the fixtures
+``smtp_server``, ``webhook`` and ``closed_port``, stopped at teardown.
 
     def test_x(smtp_server, webhook, closed_port):
         smtp_server.url(to="a@example.kr")   # mailto://127.0.0.1:PORT/?to=...&from=...
@@ -21,7 +22,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -181,29 +182,3 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
             pass  # the test reads webhook.requests; stderr noise helps nobody
 
     return Handler
-
-
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
-    server = SmtpServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def webhook() -> Iterator[WebhookReceiver]:
-    receiver = WebhookReceiver()
-    receiver.start()
-    try:
-        yield receiver
-    finally:
-        receiver.stop()
-
-
-@pytest.fixture
-def closed_port() -> int:
-    """A port on 127.0.0.1 where nothing listens: connecting is refused at once."""
-    return free_port()
