@@ -1,5 +1,6 @@
-"""``/api/v1/alerts`` use cases: list, read, create, change and delete saved-search alerts, and
-send one a test message on every channel (also what ``paperwork alerts`` runs as the operator).
+"""``/api/v1/alerts`` use cases: list, read, create, change and delete saved-search alerts; what
+one would send now (preview) and what it sent (delivery log); a test message on every channel
+(also what ``paperwork alerts`` runs as the operator).
 
 Who sees what: a client token only its own alerts (another's is a 404, as if it did not exist);
 an admin token every alert. A new alert belongs to the token that created it. The saved search
