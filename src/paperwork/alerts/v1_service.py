@@ -72,7 +72,8 @@ def _read(alert: Alert, owner: str) -> AlertRead:
         id=alert.id,
         owner=owner,
         name=alert.name,
-        query=alert.query,
+        # In the parameters' own order (PostgreSQL's JSONB keeps keys in an order of its own).
+        query=AlertQuery.model_validate(alert.query).stored(),
         channels=[channels.mask(url) for url in alert.channels],
         notify=[AlertNotify(value) for value in alert.notify],
         reminder_days=alert.reminder_days,
