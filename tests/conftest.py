@@ -131,6 +131,7 @@ def settings(db: Database, key_file: Path) -> Settings:
         database_url=db.url,
         env_ai_file=key_file,
         scheduler=False,
+        alerts_private_hosts=True,  # the alert tests' channels are servers on 127.0.0.1
     )
 
 

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     # Where people reach this service (https://paperwork.example.kr): alert messages link to
     # the saved search's RSS feed there. Without it they carry no such link.
     public_url: str | None = None
+    # Whether a client token's alert channels may point at this machine or a private network
+    # (admins' always may): off, a user cannot make the server post into its own network.
+    alerts_private_hosts: bool = False
 
     # Portals (issue 3): where to reach them and their keys.
     bizinfo_url: str = "https://www.bizinfo.go.kr"

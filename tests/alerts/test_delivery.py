@@ -35,7 +35,9 @@ async def _alert(db: Database, clock: Clock, channels: list[str], **fields: Any)
         caller = await verify_token(session, token)
         assert caller is not None
         body = AlertIn(name="서울 창업", channels=channels, **fields)
-        created = await create_alert(session, caller, body, tz=SEOUL, now=clock.now)
+        created = await create_alert(
+            session, caller, body, tz=SEOUL, now=clock.now, private_hosts_for_clients=True
+        )
         return created.id
 
 

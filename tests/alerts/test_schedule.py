@@ -28,7 +28,9 @@ async def _alert(db: Database, clock: Clock, url: str, **fields: Any) -> None:
         caller = await verify_token(session, token)
         assert caller is not None
         body = AlertIn(name="마감 알림", channels=[url], **fields)
-        await create_alert(session, caller, body, tz=SEOUL, now=clock.now)
+        await create_alert(
+            session, caller, body, tz=SEOUL, now=clock.now, private_hosts_for_clients=True
+        )
 
 
 async def _pass(db: Database, clock: Clock) -> Any:

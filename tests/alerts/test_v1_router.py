@@ -11,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
+from apptest import Clock, serve
 from paperwork.auth.tokens import create_token
+from paperwork.config import Settings
 from paperwork.db import Database
 from paperwork.vocabulary import TokenRole
 
@@ -178,3 +180,32 @@ async def test_a_client_token_may_not_use_admin_endpoints(
     config = await client.put("/scraping-config/bizinfo", json={"is_enabled": False}, headers=alice)
     assert config.status_code == 403, config.text
     assert (await client.get("/admin/stats", headers=alice)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "channel",
+    [
+        "json://127.0.0.1:8080/hook",
+        "json://localhost/hook",
+        "json://10.0.0.5/hook",
+        "json://[::1]/hook",
+        "json://169.254.169.254/latest/meta-data",
+        "mailtos://me:mail-pw-9931@example.com?smtp=192.168.0.10",
+    ],
+)
+async def test_a_clients_channel_may_not_point_into_the_servers_own_network(
+    settings: Settings,
+    clock: Clock,
+    alice: dict[str, str],
+    admin_headers: dict[str, str],
+    channel: str,
+) -> None:
+    strict = settings.model_copy(update={"alerts_private_hosts": False})
+    body = {"name": "내부망", "channels": [channel]}
+    async for api in serve(strict, clock):
+        refused = await api.post(ALERTS, json=body, headers=alice)
+        assert refused.status_code == 422, refused.text
+        assert "channels[0]" in refused.text and "admin" in refused.text
+        assert "mail-pw-9931" not in refused.text
+        # An operator's own alert may use a local relay.
+        assert (await api.post(ALERTS, json=body, headers=admin_headers)).status_code == 201

@@ -42,7 +42,9 @@ def _add_alert(
                 assert token is not None
                 body = AlertIn(name=name, channels=channels, frequency=frequency)
                 now = dt.datetime.now(dt.UTC)
-                created = await v1_service.create_alert(session, token, body, tz=SEOUL, now=now)
+                created = await v1_service.create_alert(
+                    session, token, body, tz=SEOUL, now=now, private_hosts_for_clients=True
+                )
                 return created.id
         finally:
             await database.dispose()

@@ -14,6 +14,7 @@ strings and two small results. Three concerns shape it:
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import re
 import threading
@@ -67,9 +68,12 @@ class Outcome:
     error: str | None
 
 
-def check_channels(urls: Sequence[str]) -> list[str]:
+def check_channels(urls: Sequence[str], *, private_hosts: bool = True) -> list[str]:
     """The URLs stripped, once each of them is a channel Apprise can load; otherwise
-    ``InvalidInput`` naming the first bad one by index and masked form, and why."""
+    ``InvalidInput`` naming the first bad one by index and masked form, and why. Without
+    ``private_hosts``, a channel addressed to this machine or a private network (by name
+    "localhost" or by an IP literal) is refused too: a user must not make the server post into
+    its own network."""
     if isinstance(urls, str):
         raise InvalidInput("channels: expected a list of URLs")
     if not urls:
@@ -89,7 +93,33 @@ def check_channels(urls: Sequence[str]) -> list[str]:
                 f"channels[{index}] ({_masked(plugin)}): repeats channels[{seen[identity]}]"
             )
         seen[identity] = index
+        private = None if private_hosts else _private_host(url)
+        if private is not None:
+            raise InvalidInput(
+                f"channels[{index}] ({_masked(plugin)}): {private} is a local or private "
+                "address, which only an admin token may use"
+            )
     return cleaned
+
+
+def _private_host(url: str) -> str | None:
+    """The first host the URL sends to (its own, or an e-mail URL's ``smtp=`` server) that is
+    this machine or a private, link-local or reserved network; None if there is none. Names
+    other than "localhost" are not resolved: this stops the plain cases, not DNS tricks."""
+    parts = urlsplit(url)
+    hosts = [parts.hostname or ""]
+    hosts += [value for name, value in parse_qsl(parts.query) if name.lower() == "smtp"]
+    for host in hosts:
+        name = host.strip("[]").lower()
+        if name == "localhost" or name.endswith(".localhost"):
+            return host
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            continue
+        if not address.is_global:
+            return host
+    return None
 
 
 def mask(url: str) -> str:

@@ -52,8 +52,15 @@ async def list_alerts(
 async def create_alert(
     request: Request, session: SessionDep, caller: CallerDep, now: NowDep, body: AlertIn
 ) -> Any:
-    tz = request.app.state.settings.tz
-    created = await v1_service.create_alert(session, caller, body, tz=tz, now=now)
+    settings = request.app.state.settings
+    created = await v1_service.create_alert(
+        session,
+        caller,
+        body,
+        tz=settings.tz,
+        now=now,
+        private_hosts_for_clients=settings.alerts_private_hosts,
+    )
     return ok(created, status_code=201)
 
 
@@ -81,8 +88,16 @@ async def update_alert(
     alert_id: AlertId,
     changes: AlertChanges,
 ) -> Any:
-    tz = request.app.state.settings.tz
-    updated = await v1_service.update_alert(session, caller, alert_id, changes, tz=tz, now=now)
+    settings = request.app.state.settings
+    updated = await v1_service.update_alert(
+        session,
+        caller,
+        alert_id,
+        changes,
+        tz=settings.tz,
+        now=now,
+        private_hosts_for_clients=settings.alerts_private_hosts,
+    )
     return ok(updated)
 
 

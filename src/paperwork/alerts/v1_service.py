@@ -88,7 +88,12 @@ def _read(alert: Alert, owner: str) -> AlertRead:
 
 
 def _apply(
-    alert: Alert, changes: AlertChanges | AlertIn, *, tz: ZoneInfo, now: dt.datetime
+    alert: Alert,
+    changes: AlertChanges | AlertIn,
+    *,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    private_hosts: bool,
 ) -> None:
     """Set the fields given on ``alert``, each validated; then the schedule's fields as its
     frequency needs them (a digest's time and day default, an instant alert has none)."""
@@ -100,7 +105,7 @@ def _apply(
         changes.query.filters(tz)  # a 422 for what /api/v1/programs would refuse
         alert.query = changes.query.stored()
     if changes.channels is not None:
-        alert.channels = channels.check_channels(changes.channels)
+        alert.channels = channels.check_channels(changes.channels, private_hosts=private_hosts)
     if changes.notify is not None:
         alert.notify = list(dict.fromkeys(changes.notify))
     if changes.reminder_days is not None:
@@ -141,8 +146,20 @@ async def get_alert(session: AsyncSession, caller: AdminToken, alert_id: int) ->
     return _read(*await _visible(session, caller, alert_id))
 
 
+def _private_hosts(caller: AdminToken, allowed_for_clients: bool) -> bool:
+    """Whether ``caller``'s channels may point at local or private addresses: an admin's may
+    (a local mail relay), a client's only where the operator allows it."""
+    return caller.role == TokenRole.admin or allowed_for_clients
+
+
 async def create_alert(
-    session: AsyncSession, caller: AdminToken, body: AlertIn, *, tz: ZoneInfo, now: dt.datetime
+    session: AsyncSession,
+    caller: AdminToken,
+    body: AlertIn,
+    *,
+    tz: ZoneInfo,
+    now: dt.datetime,
+    private_hosts_for_clients: bool = False,
 ) -> AlertRead:
     if (
         caller.role != TokenRole.admin
@@ -160,7 +177,8 @@ async def create_alert(
     alert = Alert(
         owner_token_id=caller.id, created_at=now, updated_at=now, active_since=now, **defaults
     )
-    _apply(alert, body, tz=tz, now=now)
+    private = _private_hosts(caller, private_hosts_for_clients)
+    _apply(alert, body, tz=tz, now=now, private_hosts=private)
     await repository.add(session, alert)
     return _read(alert, caller.name)
 
@@ -173,9 +191,11 @@ async def update_alert(
     *,
     tz: ZoneInfo,
     now: dt.datetime,
+    private_hosts_for_clients: bool = False,
 ) -> AlertRead:
     alert, owner = await _visible(session, caller, alert_id)
-    _apply(alert, changes, tz=tz, now=now)
+    private = _private_hosts(caller, private_hosts_for_clients)
+    _apply(alert, changes, tz=tz, now=now, private_hosts=private)
     alert.updated_at = now
     await repository.save(session)
     return _read(alert, owner)
