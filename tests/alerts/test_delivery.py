@@ -322,3 +322,24 @@ async def test_a_program_stamped_before_a_pass_but_committed_after_it_is_still_t
     await _pass(db, clock)
     [received] = webhook.requests
     assert "늦게 커밋된 공고" in str(received.json)
+
+
+async def test_a_pass_that_loses_a_race_to_another_process_queues_nothing_twice(
+    db: Database, clock: Clock, make_program: Any, webhook: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two schedulers (two `paperwork serve` workers) evaluating at once: another process's
+    pass commits between this pass's reading of what is untold and its writing."""
+    await _alert(db, clock, [webhook.url("/hook")])
+    _later(clock, seconds=1)
+    await make_program()
+    read_untold = outbox_repository.untold
+
+    async def untold_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
+        rows = await read_untold(*args, **kwargs)
+        monkeypatch.setattr(outbox_repository, "untold", read_untold)
+        assert await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None) == 1
+        return rows
+
+    monkeypatch.setattr(outbox_repository, "untold", untold_then_lose_the_race)
+    assert await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None) == 0
+    assert len(await _deliveries(db)) == 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, String, cast, func, literal, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.alerts import channels, outbox_repository
@@ -44,6 +46,8 @@ from paperwork.programs import v1_repository
 from paperwork.programs.search_repository import plan_for_search
 from paperwork.timeutil import today_in
 from paperwork.vocabulary import AlertFrequency, AlertNotify, DeliveryStatus, ProgramStatus
+
+log = logging.getLogger(__name__)
 
 # Waits before the 2nd, 3rd, 4th and 5th attempts; after the 5th the message is given up.
 BACKOFF = (
@@ -111,7 +115,20 @@ async def queue_due(
     database: Database, *, now: dt.datetime, tz: ZoneInfo, public_url: str | None
 ) -> int:
     """Queue the ``pending_messages`` of every instant alert, and of every digest whose time has
-    come; returns how many were queued."""
+    come; returns how many were queued. Several processes may run passes at once (each
+    ``paperwork serve`` worker has a scheduler): when another one queued the same programs
+    first, the notices' primary key refuses this pass's copy, and the pass is dropped whole —
+    nothing twice, and what it missed is found by the next pass."""
+    try:
+        return await _queue_due(database, now=now, tz=tz, public_url=public_url)
+    except IntegrityError:
+        log.info("alerts.queue_raced: another process queued the same messages first")
+        return 0
+
+
+async def _queue_due(
+    database: Database, *, now: dt.datetime, tz: ZoneInfo, public_url: str | None
+) -> int:
     queued = 0
     async with database.session_scope() as session:
         for alert in await outbox_repository.active_alerts(session):
