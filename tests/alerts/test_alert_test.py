@@ -1,5 +1,5 @@
 """``POST /api/v1/alerts/{id}/test`` over the real protocols (a local webhook and SMTP server,
-tests/alerts/conftest.py): the test message goes to every channel at once and the answer is each
+tests/local_servers.py): the test message goes to every channel at once and the answer is each
 channel's real outcome — a webhook's 404 or a dead port fails that channel with its reason while
 the others still deliver; the message lists what the saved search matches now; another client's
 alert is a 404 that sends nothing; a channel's secret never comes back."""
@@ -8,40 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import httpx
-import pytest
 
 from apptest import Clock
-from paperwork.auth.tokens import create_token
-from paperwork.db import Database
-from paperwork.vocabulary import TokenRole
-
-if TYPE_CHECKING:
-    from .conftest import SmtpServer, WebhookReceiver
+from local_servers import SmtpServer, WebhookReceiver
 
 ALERTS = "/api/v1/alerts"
 NAME = "서울 창업"
 TITLE = f"[Paperwork] 테스트 알림 — {NAME}"
 # A dead channel fails without waiting on a timeout (the shortest socket wait is 4 s).
 FAST = 3.0
-
-
-async def _client_headers(db: Database, name: str) -> dict[str, str]:
-    async with db.session_scope() as session:
-        token = await create_token(session, name=name, role=TokenRole.client)
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-async def alice(db: Database) -> dict[str, str]:
-    return await _client_headers(db, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database) -> dict[str, str]:
-    return await _client_headers(db, "bob")
 
 
 async def _create(

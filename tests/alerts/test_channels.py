@@ -1,5 +1,5 @@
 """Alert channels over the real protocols: Apprise checks the URLs a user saves, masks their
-secrets, and delivers to a local SMTP server and a local webhook (tests/alerts/conftest.py)."""
+secrets, and delivers to a local SMTP server and a local webhook (tests/local_servers.py)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import logging
 import time
 from collections.abc import Iterator
 from email.message import EmailMessage
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import apprise
 import pytest
 
+from local_servers import SmtpServer, WebhookReceiver
 from paperwork.alerts import channels
 from paperwork.alerts.channels import (
     MAX_CHANNELS,
@@ -25,9 +26,6 @@ from paperwork.alerts.channels import (
     send,
 )
 from paperwork.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from .conftest import SmtpServer, WebhookReceiver
 
 TITLE = "[Paperwork] 새 지원사업 2건 — 서울 창업"
 MESSAGE = Message(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import itertools
 from typing import Any
 
 import pytest
@@ -16,29 +15,14 @@ from sqlalchemy import select
 
 from apptest import Clock
 from paperwork.alerts import delivery, outbox_repository
-from paperwork.alerts.v1_schemas import AlertChanges, AlertIn
-from paperwork.alerts.v1_service import create_alert, update_alert
+from paperwork.alerts.v1_schemas import AlertChanges
+from paperwork.alerts.v1_service import update_alert
 from paperwork.auth.tokens import create_token, verify_token
 from paperwork.db import Database
 from paperwork.models import AlertDelivery
 from paperwork.portals.scheduler import Scheduler
 from paperwork.timeutil import SEOUL
-from paperwork.vocabulary import DeliveryStatus, TokenRole
-
-_OWNERS = itertools.count()
-
-
-async def _alert(db: Database, clock: Clock, channels: list[str], **fields: Any) -> int:
-    async with db.session_scope() as session:
-        name = f"owner-{next(_OWNERS)}"
-        token = await create_token(session, name=name, role=TokenRole.client)
-        caller = await verify_token(session, token)
-        assert caller is not None
-        body = AlertIn(name="서울 창업", channels=channels, **fields)
-        created = await create_alert(
-            session, caller, body, tz=SEOUL, now=clock.now, private_hosts_for_clients=True
-        )
-        return created.id
+from paperwork.vocabulary import DeliveryStatus
 
 
 def _later(clock: Clock, **delta: float) -> None:
@@ -61,11 +45,11 @@ async def _deliveries(db: Database) -> list[AlertDelivery]:
 
 
 async def test_new_programs_make_one_message_listing_exactly_them(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
     await make_program(title="창업 지원 (알림 전부터 있던 공고)")
     _later(clock, minutes=1)
-    await _alert(db, clock, [webhook.url("/hook")], query={"q": "창업"})
+    await make_alert([webhook.url("/hook")], query={"q": "창업"})
     _later(clock, minutes=1)
     await make_program(title="청년 창업 사관학교 모집")
     await make_program(title="예비창업패키지 추가 모집")
@@ -83,10 +67,10 @@ async def test_new_programs_make_one_message_listing_exactly_them(
 
 
 async def test_a_failing_webhook_is_retried_with_backoff_and_delivered_once(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
     webhook.answer_with([500, 500, 500, 200])
-    await _alert(db, clock, [webhook.url("/hook")])
+    await make_alert([webhook.url("/hook")])
     _later(clock, seconds=1)
     await make_program()
     _queued, first = await _pass(db, clock)
@@ -105,10 +89,15 @@ async def test_a_failing_webhook_is_retried_with_backoff_and_delivered_once(
 
 
 async def test_one_dead_channel_does_not_hold_back_another(
-    db: Database, clock: Clock, make_program: Any, webhook: Any, closed_port: int
+    db: Database,
+    clock: Clock,
+    make_program: Any,
+    webhook: Any,
+    closed_port: int,
+    make_alert: Any,
 ) -> None:
     dead = f"json://127.0.0.1:{closed_port}/hook"
-    await _alert(db, clock, [dead, webhook.url("/alive")])
+    await make_alert([dead, webhook.url("/alive")])
     _later(clock, seconds=1)
     await make_program()
     queued, report = await _pass(db, clock)
@@ -119,10 +108,10 @@ async def test_one_dead_channel_does_not_hold_back_another(
 
 
 async def test_a_message_given_up_leaves_its_programs_pending(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
     webhook.answer_with([503])
-    await _alert(db, clock, [webhook.url("/hook")])
+    await make_alert([webhook.url("/hook")])
     _later(clock, seconds=1)
     program = await make_program(title="스마트공장 구축 지원")
     await _pass(db, clock)
@@ -139,9 +128,9 @@ async def test_a_message_given_up_leaves_its_programs_pending(
 
 
 async def test_a_worker_that_died_mid_send_leaves_the_message_to_another(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
-    await _alert(db, clock, [webhook.url("/hook")])
+    await make_alert([webhook.url("/hook")])
     _later(clock, seconds=1)
     await make_program()
     await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None)
@@ -160,10 +149,10 @@ async def test_a_worker_that_died_mid_send_leaves_the_message_to_another(
 
 @pytest.mark.parametrize("workers", [2, 4])
 async def test_several_workers_send_each_message_once(
-    db: Database, clock: Clock, make_program: Any, webhook: Any, workers: int
+    db: Database, clock: Clock, make_program: Any, webhook: Any, workers: int, make_alert: Any
 ) -> None:
-    await _alert(db, clock, [webhook.url("/one")])
-    await _alert(db, clock, [webhook.url("/two")], query={"region": "서울"})
+    await make_alert([webhook.url("/one")])
+    await make_alert([webhook.url("/two")], query={"region": "서울"})
     _later(clock, seconds=1)
     await make_program(region="서울")
     await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None)
@@ -178,9 +167,9 @@ async def test_several_workers_send_each_message_once(
 
 
 async def test_a_paused_alert_queues_nothing_and_is_not_told_of_what_came_meanwhile(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
-    alert_id = await _alert(db, clock, [webhook.url("/hook")], active=False)
+    alert_id = await make_alert([webhook.url("/hook")], active=False)
     _later(clock, seconds=1)
     await make_program(title="쉬는 동안 올라온 공고")
     assert (await _pass(db, clock))[0] == 0
@@ -200,10 +189,15 @@ async def test_a_paused_alert_queues_nothing_and_is_not_told_of_what_came_meanwh
 
 
 async def test_the_scheduler_delivers_alerts_and_tells_nothing_twice(
-    db: Database, settings: Any, clock: Clock, make_program: Any, webhook: Any
+    db: Database,
+    settings: Any,
+    clock: Clock,
+    make_program: Any,
+    webhook: Any,
+    make_alert: Any,
 ) -> None:
     scheduler = Scheduler(db, settings, clock=lambda: clock.now)
-    await _alert(db, clock, [webhook.url("/hook")])
+    await make_alert([webhook.url("/hook")])
     _later(clock, seconds=1)
     await make_program(title="스케줄러가 알릴 공고")
     assert (await scheduler.deliver_alerts()).sent == 1
@@ -220,16 +214,9 @@ async def test_the_delivery_log_shows_each_message_its_status_and_the_channels_e
     make_program: Any,
     webhook: Any,
     admin_headers: dict[str, str],
+    alice: dict[str, str],
+    bob: dict[str, str],
 ) -> None:
-    async with db.session_scope() as session:
-        alice = {
-            "Authorization": "Bearer "
-            + await create_token(session, name="alice", role=TokenRole.client)
-        }
-        bob = {
-            "Authorization": "Bearer "
-            + await create_token(session, name="bob", role=TokenRole.client)
-        }
     webhook.answer_with([404, 200])
     secret_url = webhook.url("/hook/3f2a9c1e5b7d4e2f8a6c0d1e2f3a4b5c")
     created = await client.post(
@@ -257,11 +244,8 @@ async def test_the_delivery_log_shows_each_message_its_status_and_the_channels_e
 
 
 async def test_the_preview_shows_the_next_message_without_sending_or_recording_it(
-    db: Database, client: Any, clock: Clock, make_program: Any, webhook: Any
+    db: Database, client: Any, clock: Clock, make_program: Any, webhook: Any, alice: dict[str, str]
 ) -> None:
-    async with db.session_scope() as session:
-        token = await create_token(session, name="alice", role=TokenRole.client)
-    alice = {"Authorization": f"Bearer {token}"}
     created = await client.post(
         "/api/v1/alerts",
         json={"name": "창업", "channels": [webhook.url("/hook")], "query": {"q": "창업"}},
@@ -283,11 +267,8 @@ async def test_the_preview_shows_the_next_message_without_sending_or_recording_i
 
 
 async def test_an_alert_whose_sends_keep_failing_shows_degraded_until_one_succeeds(
-    db: Database, client: Any, clock: Clock, make_program: Any, webhook: Any
+    db: Database, client: Any, clock: Clock, make_program: Any, webhook: Any, alice: dict[str, str]
 ) -> None:
-    async with db.session_scope() as session:
-        token = await create_token(session, name="alice", role=TokenRole.client)
-    alice = {"Authorization": f"Bearer {token}"}
     webhook.answer_with([500, 500, 500, 200])
     created = await client.post(
         "/api/v1/alerts", json={"name": "창업", "channels": [webhook.url("/hook")]}, headers=alice
@@ -310,9 +291,9 @@ async def test_an_alert_whose_sends_keep_failing_shows_degraded_until_one_succee
 
 
 async def test_a_program_stamped_before_a_pass_but_committed_after_it_is_still_told(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
-    await _alert(db, clock, [webhook.url("/hook")])
+    await make_alert([webhook.url("/hook")])
     _later(clock, minutes=30)
     await _pass(db, clock)  # the alert has looked at everything up to now
     # A collection batch stamped five minutes ago that commits only now.
@@ -325,11 +306,16 @@ async def test_a_program_stamped_before_a_pass_but_committed_after_it_is_still_t
 
 
 async def test_a_pass_that_loses_a_race_to_another_process_queues_nothing_twice(
-    db: Database, clock: Clock, make_program: Any, webhook: Any, monkeypatch: pytest.MonkeyPatch
+    db: Database,
+    clock: Clock,
+    make_program: Any,
+    webhook: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    make_alert: Any,
 ) -> None:
     """Two schedulers (two `paperwork serve` workers) evaluating at once: another process's
     pass commits between this pass's reading of what is untold and its writing."""
-    await _alert(db, clock, [webhook.url("/hook")])
+    await make_alert([webhook.url("/hook")])
     _later(clock, seconds=1)
     await make_program()
     read_untold = outbox_repository.untold

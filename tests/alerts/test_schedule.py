@@ -6,31 +6,15 @@ KST on 2026-12-15 (a Tuesday)."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from typing import Any
 
 from apptest import Clock
 from paperwork.alerts import delivery
-from paperwork.alerts.v1_schemas import AlertIn
-from paperwork.alerts.v1_service import create_alert
-from paperwork.auth.tokens import create_token, verify_token
 from paperwork.db import Database
 from paperwork.models import ProgramChange
 from paperwork.timeutil import SEOUL
-from paperwork.vocabulary import TokenRole
 
-_OWNERS = itertools.count()
-
-
-async def _alert(db: Database, clock: Clock, url: str, **fields: Any) -> None:
-    async with db.session_scope() as session:
-        token = await create_token(session, name=f"o{next(_OWNERS)}", role=TokenRole.client)
-        caller = await verify_token(session, token)
-        assert caller is not None
-        body = AlertIn(name="마감 알림", channels=[url], **fields)
-        await create_alert(
-            session, caller, body, tz=SEOUL, now=clock.now, private_hosts_for_clients=True
-        )
+NAME = "마감 알림"
 
 
 async def _pass(db: Database, clock: Clock) -> Any:
@@ -45,7 +29,7 @@ def _titles(webhook: Any) -> list[str]:
 
 
 async def test_a_reminder_goes_once_per_program_and_offset_for_open_programs_only(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
     today = clock.now.astimezone(SEOUL).date()
     # Programs from before the alert count too: their deadlines are what it reminds of.
@@ -57,7 +41,7 @@ async def test_a_reminder_goes_once_per_program_and_offset_for_open_programs_onl
         apply_end=today + dt.timedelta(days=3),
     )
     await make_program(title="마감된 공고", apply_end=today - dt.timedelta(days=1))
-    await _alert(db, clock, webhook.url("/hook"), notify=["reminders"], reminder_days=[3])
+    await make_alert([webhook.url("/hook")], name=NAME, notify=["reminders"], reminder_days=[3])
     await _pass(db, clock)
     assert _titles(webhook) == ["[Paperwork] 마감 D-3 지원사업 1건 — 마감 알림"]
     assert "사흘 남은 공고" in webhook.requests[0].json["message"]
@@ -71,9 +55,9 @@ async def test_a_reminder_goes_once_per_program_and_offset_for_open_programs_onl
 
 
 async def test_a_daily_digest_comes_at_its_time_once_with_what_came_since(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
-    await _alert(db, clock, webhook.url("/hook"), frequency="daily", at="09:00")
+    await make_alert([webhook.url("/hook")], name=NAME, frequency="daily", at="09:00")
     clock.now += dt.timedelta(minutes=1)
     await make_program(title="점심에 올라온 공고")
     await _pass(db, clock)
@@ -95,10 +79,12 @@ async def test_a_daily_digest_comes_at_its_time_once_with_what_came_since(
 
 
 async def test_a_weekly_digest_waits_for_its_weekday(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
     thursday = 3
-    await _alert(db, clock, webhook.url("/hook"), frequency="weekly", weekday=thursday, at="08:00")
+    await make_alert(
+        [webhook.url("/hook")], name=NAME, frequency="weekly", weekday=thursday, at="08:00"
+    )
     clock.now += dt.timedelta(minutes=1)
     await make_program(title="화요일에 올라온 공고")
     clock.now += dt.timedelta(days=1)  # Wednesday noon
@@ -126,10 +112,10 @@ async def _change(db: Database, clock: Clock, program_id: int, field: str) -> No
 
 
 async def test_a_moved_deadline_is_told_once_per_change(
-    db: Database, clock: Clock, make_program: Any, webhook: Any
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
 ) -> None:
     program = await make_program(title="마감이 연장된 공고")
-    await _alert(db, clock, webhook.url("/hook"), notify=["changed"])
+    await make_alert([webhook.url("/hook")], name=NAME, notify=["changed"])
     clock.now += dt.timedelta(minutes=1)
     await _change(db, clock, program, "title")  # not what a "changed" message is about
     await _pass(db, clock)

@@ -12,31 +12,12 @@ import httpx
 import pytest
 
 from apptest import Clock, serve
-from paperwork.auth.tokens import create_token
 from paperwork.config import Settings
-from paperwork.db import Database
-from paperwork.vocabulary import TokenRole
 
 ALERTS = "/api/v1/alerts"
 # A webhook whose path is its secret, and an e-mail account's password: neither may come back.
 WEBHOOK = "json://hooks.example.com/paperwork-secret-path-7f3a"
 MAIL = "mailtos://founder:mail-pw-9931@example.com"
-
-
-async def _client_headers(db: Database, name: str) -> dict[str, str]:
-    async with db.session_scope() as session:
-        token = await create_token(session, name=name, role=TokenRole.client)
-    return {"Authorization": f"Bearer {token}"}
-
-
-@pytest.fixture
-async def alice(db: Database) -> dict[str, str]:
-    return await _client_headers(db, "alice")
-
-
-@pytest.fixture
-async def bob(db: Database) -> dict[str, str]:
-    return await _client_headers(db, "bob")
 
 
 async def _create(

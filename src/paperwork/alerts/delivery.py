@@ -100,17 +100,6 @@ def digest_slot(alert: Alert, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | N
     return slot.astimezone(dt.UTC)
 
 
-def _due_now(alert: Alert, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | bool:
-    """Whether the alert sends at this pass: an instant alert always (True); a digest when its
-    latest scheduled time came after the one last evaluated and after it became active (that
-    time), else False."""
-    slot = digest_slot(alert, now, tz)
-    if slot is None:
-        return True
-    last = alert.last_digest_at or alert.active_since
-    return slot if slot > last else False
-
-
 async def queue_due(
     database: Database, *, now: dt.datetime, tz: ZoneInfo, public_url: str | None
 ) -> int:
@@ -132,8 +121,10 @@ async def _queue_due(
     queued = 0
     async with database.session_scope() as session:
         for alert in await outbox_repository.active_alerts(session):
-            due = _due_now(alert, now, tz)
-            if due is False:
+            # A digest sends once its latest time came after the one last sent for (and after
+            # it became active); an instant alert (no slot) at every pass.
+            slot = digest_slot(alert, now, tz)
+            if slot is not None and slot <= (alert.last_digest_at or alert.active_since):
                 continue
             found = await pending_messages(session, alert, now=now, tz=tz, public_url=public_url)
             for pending in found:
@@ -143,8 +134,8 @@ async def _queue_due(
                 )
             queued += len(found)
             alert.checked_until = now - LOOK_BACK
-            if isinstance(due, dt.datetime):
-                alert.last_digest_at = due
+            if slot is not None:
+                alert.last_digest_at = slot
     return queued
 
 
