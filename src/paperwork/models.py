@@ -274,14 +274,18 @@ class AlertDelivery(Base):
     lease_owner: Mapped[str | None] = mapped_column(String(128))
     lease_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Where the pass that queued it started looking (the alert's mark then): given up, the
+    # message rewinds its alert to here so the next pass finds its programs again.
+    window_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class AlertNotice(Base):
-    """That a program was put in a message of an alert to one channel (by the channel's key, a
-    hash: the URL is not stored twice). Written with the delivery; deleted when the delivery
-    finally fails, so its programs are pending again."""
+    """That a changed program or a deadline reminder was put in a message of an alert to one
+    channel (by the channel's key, a hash: the URL is not stored twice). Written with the
+    delivery; deleted when the delivery finally fails, so its programs are pending again. (A
+    new program's record is the message's ``program_ids``: it is new only once.)"""
 
     __tablename__ = "alert_notices"
 
@@ -290,9 +294,19 @@ class AlertNotice(Base):
     )
     channel_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     program_id: Mapped[int] = mapped_column(
-        ForeignKey("support_programs.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("support_programs.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     delivery_id: Mapped[int] = mapped_column(
         ForeignKey("alert_deliveries.id", ondelete="CASCADE"), index=True
     )
+
+
+class AlertPassLock(Base):
+    """One row that every alerts pass updates first: its row lock makes passes in several
+    processes (each ``paperwork serve`` worker has a scheduler) run one after another."""
+
+    __tablename__ = "alert_pass_lock"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from apptest import Clock
-from paperwork.alerts import delivery, outbox_repository
+from paperwork.alerts import delivery, evaluation, outbox_repository
 from paperwork.alerts.v1_schemas import AlertChanges
 from paperwork.alerts.v1_service import update_alert
 from paperwork.auth.tokens import create_token, verify_token
@@ -305,7 +305,7 @@ async def test_a_program_stamped_before_a_pass_but_committed_after_it_is_still_t
     assert "늦게 커밋된 공고" in str(received.json)
 
 
-async def test_a_pass_that_loses_a_race_to_another_process_queues_nothing_twice(
+async def test_two_passes_at_once_queue_each_message_once(
     db: Database,
     clock: Clock,
     make_program: Any,
@@ -313,19 +313,20 @@ async def test_a_pass_that_loses_a_race_to_another_process_queues_nothing_twice(
     monkeypatch: pytest.MonkeyPatch,
     make_alert: Any,
 ) -> None:
-    """Two schedulers (two `paperwork serve` workers) evaluating at once: another process's
-    pass commits between this pass's reading of what is untold and its writing."""
+    """Two schedulers (two `paperwork serve` workers) starting a pass at the same moment: the
+    first is still between reading what is untold and writing its message when the second
+    starts; the second waits for it and then finds everything told."""
     await make_alert([webhook.url("/hook")])
     _later(clock, seconds=1)
     await make_program()
-    read_untold = outbox_repository.untold
+    evaluate = evaluation.evaluate
 
-    async def untold_then_lose_the_race(*args: Any, **kwargs: Any) -> Any:
-        rows = await read_untold(*args, **kwargs)
-        monkeypatch.setattr(outbox_repository, "untold", read_untold)
-        assert await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None) == 1
-        return rows
+    async def evaluate_slowly(*args: Any, **kwargs: Any) -> Any:
+        found = await evaluate(*args, **kwargs)
+        await asyncio.sleep(0.3)  # the other pass starts meanwhile
+        return found
 
-    monkeypatch.setattr(outbox_repository, "untold", untold_then_lose_the_race)
-    assert await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None) == 0
+    monkeypatch.setattr(evaluation, "evaluate", evaluate_slowly)
+    passes = [delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None) for _ in range(2)]
+    assert sorted(await asyncio.gather(*passes)) == [0, 1]
     assert len(await _deliveries(db)) == 1

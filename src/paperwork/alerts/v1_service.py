@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paperwork.alerts import channels, delivery, outbox_repository, repository
+from paperwork.alerts import channels, evaluation, outbox_repository, repository
 from paperwork.alerts.messages import Kind, ProgramLine, compose
 from paperwork.alerts.v1_schemas import (
     DEFAULT_AT,
@@ -349,7 +349,7 @@ async def preview_alert(
     """The messages the alert would queue now (``GET /api/v1/alerts/{id}/preview``): what its
     channels have not been told yet, rendered, nothing written or sent."""
     alert, _owner = await _visible(session, caller, alert_id)
-    found = await delivery.pending_messages(session, alert, now=now, tz=tz, public_url=public_url)
+    found = await evaluation.evaluate(session, [alert], now=now, tz=tz, public_url=public_url)
     messages = [
         PreviewMessage(
             channel=channels.mask(pending.url),
