@@ -92,6 +92,9 @@ def json_dumps(value: Any) -> str:
 JSON_CODEC: dict[str, Any] = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
 
 
+# Ids bound in one statement's IN list: well under both databases' limits on parameters.
+IDS_PER_STATEMENT = 5_000
+
 # Compiled statements kept per process, and prepared ones per PostgreSQL connection: enough for
 # the fixed statements every request runs; the SQL of a search changes with its words.
 STATEMENT_CACHE_SIZE = 100

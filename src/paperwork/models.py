@@ -255,7 +255,8 @@ class Alert(Base):
 class AlertDelivery(Base):
     """The outbox: one message for one channel of an alert, rendered when queued, sent by a
     worker that holds its lease, retried with backoff, then ``failed`` with the channel's
-    error. ``channel`` is the Apprise URL (a secret, like the alert's)."""
+    error. ``channel`` is the Apprise URL (a secret, like the alert's). It is also the record of
+    what the channel was told: a message not given up told its ``program_ids``."""
 
     __tablename__ = "alert_deliveries"
 
@@ -276,30 +277,11 @@ class AlertDelivery(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A reminder's offset: the programs' deadlines were this many days away (Asia/Seoul).
+    reminder_days: Mapped[int | None] = mapped_column(Integer)
     # Where the pass that queued it started looking (the alert's mark then): given up, the
     # message rewinds its alert to here so the next pass finds its programs again.
     window_start: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-
-
-class AlertNotice(Base):
-    """That a changed program or a deadline reminder was put in a message of an alert to one
-    channel (by the channel's key, a hash: the URL is not stored twice). Written with the
-    delivery; deleted when the delivery finally fails, so its programs are pending again. (A
-    new program's record is the message's ``program_ids``: it is new only once.)"""
-
-    __tablename__ = "alert_notices"
-
-    alert_id: Mapped[int] = mapped_column(
-        ForeignKey("alerts.id", ondelete="CASCADE"), primary_key=True
-    )
-    channel_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    program_id: Mapped[int] = mapped_column(
-        ForeignKey("support_programs.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
-    delivery_id: Mapped[int] = mapped_column(
-        ForeignKey("alert_deliveries.id", ondelete="CASCADE"), index=True
-    )
 
 
 class AlertPassLock(Base):

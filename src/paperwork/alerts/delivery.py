@@ -3,9 +3,9 @@
 1. **Queue** (``queue_due``): the alerts that send now (an instant alert at every pass, a digest
    once its time has come since the last one) are evaluated together (``evaluation``: what each
    would tell each of its channels) and their messages written to the outbox in one
-   transaction, with the notices of what they tell. The transaction starts by taking the pass's
-   lock row, so passes in several processes run one after another and the later one finds
-   what the earlier queued: a program is queued at most once per alert, channel and kind.
+   transaction: the outbox is the record of what was told. The transaction starts by taking
+   the pass's lock row, so passes in several processes run one after another and the later one
+   finds what the earlier queued: a program is queued at most once per alert, channel and kind.
    Each alert's mark (``checked_until``) then moves to the pass's time, LOOK_BACK earlier for
    batches committed after the time they stamp; an alert with more to tell than one message
    takes keeps its mark, and the rest goes out with the next pass.
@@ -13,8 +13,8 @@
    UPDATE as runs' leases: of several workers exactly one wins; a worker that dies mid-send
    leaves a lease that runs out, and the message is sent by another), sends it through Apprise
    in a thread, and records the outcome. A failure is retried after 1 min, 5 min, 30 min and
-   2 h, then the message is ``failed`` with the channel's own error, its notices are deleted
-   and its alert's mark rewinds to where the message's pass started: its programs are pending
+   2 h, then the message is ``failed`` with the channel's own error (so it told nothing) and
+   its alert's mark rewinds to where the message's pass started: its programs are pending
    again and go out with the next pass. One channel's failure never holds back another's: each
    channel has its own messages.
 
@@ -85,11 +85,7 @@ async def queue_due(
                 slots[alert.id] = slot
             due.append(alert)
         found = await evaluation.evaluate(session, due, now=now, tz=tz, public_url=public_url)
-        await outbox_repository.queue(
-            session,
-            [_delivery(pending, now=now) for pending in found],
-            [pending.notices for pending in found],
-        )
+        await outbox_repository.queue(session, [_delivery(pending, now=now) for pending in found])
         unfinished = {pending.alert_id for pending in found if not pending.complete}
         for alert in due:
             if alert.id not in unfinished:
@@ -114,6 +110,7 @@ def _delivery(pending: Pending, *, now: dt.datetime) -> dict[str, Any]:
         "attempts": 0,
         "next_attempt_at": now,
         "created_at": now,
+        "reminder_days": pending.reminder_days,
         "window_start": pending.window_start,
     }
 
@@ -174,8 +171,8 @@ async def _record(
         if not await outbox_repository.finish(session, claimed.id, owner=owner, values=values):
             return status  # the lease ran out and another worker took the message over
         if status is DeliveryStatus.failed:
-            await outbox_repository.forget_notices(
-                session, claimed.id, claimed.alert_id, window_start=claimed.window_start
+            await outbox_repository.rewind(
+                session, claimed.alert_id, window_start=claimed.window_start
             )
         await outbox_repository.set_failure_streak(
             session, claimed.alert_id, failed=not outcome.delivered

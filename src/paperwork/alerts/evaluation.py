@@ -2,13 +2,13 @@
 (``delivery.queue_due``) queues it, the preview shows it.
 
 For each alert, each thing it tells — new programs (first seen since its mark), changed ones (a
-deadline, period or portal status change since then, each change once: the notice names the
-change) and each reminder offset (programs still open whose deadline is that many days away) —
+deadline, period or portal status change since then and since the channel last heard of the
+program) and each reminder offset (programs still open whose deadline is that many days away) —
 and each of its channels: the programs its saved search matches that this channel was not told
 of as that, first seen first, in one message rendered for the channel. What was told is read
-once for all the alerts: the notices of changes and reminders, and for new programs the recent
-messages themselves (a program is new once, so its notice would only repeat the message's
-program list, ten thousand alerts times over).
+once for all the alerts from the outbox itself: the recent messages not given up. A program is
+new once; a reminder offset comes once per deadline (a message queued today at D-3 told the
+programs whose deadline is still three days away; a moved deadline gets its own reminders).
 """
 
 from __future__ import annotations
@@ -25,12 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.alerts import channels, matching, outbox_repository
 from paperwork.alerts.messages import Kind, Message, ProgramLine, compose
-from paperwork.alerts.outbox_repository import channel_key
 from paperwork.alerts.v1_schemas import AlertQuery
 from paperwork.alerts.window import LOOK_BACK, Candidate, Window, load, since
 from paperwork.errors import InvalidInput
 from paperwork.models import Alert
-from paperwork.timeutil import today_in
+from paperwork.timeutil import start_of_day_utc, today_in
 from paperwork.vocabulary import AlertNotify
 
 log = logging.getLogger(__name__)
@@ -38,7 +37,10 @@ log = logging.getLogger(__name__)
 # Programs in one message; more wait for the next pass (the message says "외 N건" past the
 # channel's limit anyway, and links the full list).
 MAX_PROGRAMS_PER_MESSAGE = 200
-NEW = Kind.new.value  # the notice kind of a new program
+
+# What each channel of each alert was told of the window's programs, and when last:
+# (alert, channel, telling) → program → time. A telling is "new", "changed" or "reminder:<d>".
+Told = dict[tuple[int, str, str], dict[int, dt.datetime]]
 
 
 def feed_url(public_url: str | None, query: dict[str, Any]) -> str | None:
@@ -55,26 +57,38 @@ def feed_url(public_url: str | None, query: dict[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class Pending:
-    """A message an alert has to send to one channel: what it says, the programs it covers
-    (with each one's notice kind), and where its pass started looking."""
+    """A message an alert has to send to one channel: what it says, the programs it covers,
+    and where its pass started looking."""
 
     alert_id: int
     url: str
     kind: Kind
     message: Message
     program_ids: list[int]
-    notices: list[str]
+    reminder_days: int | None
     window_start: dt.datetime
     complete: bool  # False: more programs than one message takes; the rest wait
 
 
 @dataclass(frozen=True)
 class _Telling:
-    """One thing an alert tells: the message kind and its programs with their notice kinds."""
+    """One thing an alert tells: its kind and the programs, each with the time a channel must
+    have heard of it since (a change's; None: ever)."""
 
     kind: Kind
-    programs: list[tuple[Candidate, str]]
+    programs: list[tuple[Candidate, dt.datetime | None]]
     reminder_days: int | None = None
+
+    @property
+    def key(self) -> str:
+        return self.kind.value if self.reminder_days is None else f"reminder:{self.reminder_days}"
+
+    def untold(self, told: dict[int, dt.datetime]) -> list[Candidate]:
+        return [
+            program
+            for program, since in self.programs
+            if (last := told.get(program.id)) is None or (since is not None and last < since)
+        ]
 
 
 def _what_to_tell(
@@ -84,20 +98,19 @@ def _what_to_tell(
     tellings = []
     if AlertNotify.new in alert.notify:
         new = [programs[i] for i in matched if programs[i].first_seen_at >= start]
-        tellings.append(_Telling(Kind.new, [(program, NEW) for program in new]))
+        tellings.append(_Telling(Kind.new, [(program, None) for program in new]))
     if AlertNotify.changed in alert.notify:
-        changed = []
+        changed: list[tuple[Candidate, dt.datetime | None]] = []
         for program_id in matched & window.changes.keys():
             latest = window.latest_change(program_id, start)
             if latest is not None:
-                changed.append((programs[program_id], f"changed:{latest}"))
+                changed.append((programs[program_id], latest))
         tellings.append(_Telling(Kind.changed, changed))
     if AlertNotify.reminders in alert.notify:
         for days in alert.reminder_days:
             near = matched & window.deadlines.get(days, frozenset())
-            notice = f"reminder:{days}"
             tellings.append(
-                _Telling(Kind.reminder, [(programs[i], notice) for i in near], reminder_days=days)
+                _Telling(Kind.reminder, [(programs[i], None) for i in near], reminder_days=days)
             )
     return tellings
 
@@ -123,38 +136,37 @@ async def evaluate(
     matched = await matching.matches(
         session, searches.values(), window.programs.keys(), today=today
     )
-    told = await _told(session, alerts, window)
+    told = await _told(session, alerts, window, today_starts=start_of_day_utc(today, tz))
     found = []
     for alert in alerts:
         start = since(alert)
         feed = feed_url(public_url, alert.query)
         for telling in _what_to_tell(alert, matched[searches[alert.id]], window, start=start):
             for url in alert.channels:
-                key = channel_key(url)
-                untold = [
-                    (program, notice)
-                    for program, notice in telling.programs
-                    if (alert.id, key, program.id, notice) not in told
-                ]
+                untold = telling.untold(told.get((alert.id, url, telling.key), {}))
                 if untold:
                     found.append(_pending(alert, url, telling, untold, today, feed, start))
     return found
 
 
 async def _told(
-    session: AsyncSession, alerts: Sequence[Alert], window: Window
-) -> set[tuple[int, str, int, str]]:
-    """What the alerts' channels were told of the window's programs, as (alert, channel key,
-    program, notice kind)."""
-    told: set[tuple[int, str, int, str]] = set()
-    if alerts:
-        # A program first seen after a mark was told, if at all, by a message queued after it.
-        earliest = min(since(alert) for alert in alerts) - LOOK_BACK
-        for alert_id, url, program_ids in await outbox_repository.recent_new(session, earliest):
-            key = channel_key(url)
-            told.update((alert_id, key, program_id, NEW) for program_id in program_ids)
-    others = sorted(window.changes.keys() | set().union(*window.deadlines.values()))
-    told.update(await outbox_repository.notices_of(session, others))
+    session: AsyncSession, alerts: Sequence[Alert], window: Window, *, today_starts: dt.datetime
+) -> Told:
+    told: Told = {}
+    if not alerts:
+        return told
+    # A program first seen (or changed) after a mark was told, if at all, by a message queued
+    # after it; a reminder of today's offsets, by a message queued today.
+    since_earliest = min(since(alert) for alert in alerts) - LOOK_BACK
+    rows = await outbox_repository.recent_messages(
+        session, since=since_earliest, reminders_since=today_starts
+    )
+    for alert_id, url, kind, days, program_ids, queued_at in rows:
+        key = kind if kind != Kind.reminder.value else f"reminder:{days}"
+        heard = told.setdefault((alert_id, url, key), {})
+        for program_id in program_ids:
+            if program_id in window.programs and heard.get(program_id, queued_at) <= queued_at:
+                heard[program_id] = queued_at
     return told
 
 
@@ -162,17 +174,17 @@ def _pending(
     alert: Alert,
     url: str,
     telling: _Telling,
-    untold: list[tuple[Candidate, str]],
+    untold: list[Candidate],
     today: dt.date,
     feed: str | None,
     start: dt.datetime,
 ) -> Pending:
-    untold.sort(key=lambda entry: (entry[0].first_seen_at, entry[0].id))
+    untold.sort(key=lambda program: (program.first_seen_at, program.id))
     taken = untold[:MAX_PROGRAMS_PER_MESSAGE]
     message = compose(
         alert.name,
         telling.kind,
-        [ProgramLine(p.title, p.agency, p.apply_end, p.detail_url) for p, _notice in taken],
+        [ProgramLine(p.title, p.agency, p.apply_end, p.detail_url) for p in taken],
         today=today,
         feed_url=feed,
         reminder_days=telling.reminder_days,
@@ -183,8 +195,8 @@ def _pending(
         url=url,
         kind=telling.kind,
         message=message,
-        program_ids=[program.id for program, _notice in taken],
-        notices=[notice for _program, notice in taken],
+        program_ids=[program.id for program in taken],
+        reminder_days=telling.reminder_days,
         window_start=start,
         complete=len(taken) == len(untold),
     )

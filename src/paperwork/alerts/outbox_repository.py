@@ -1,28 +1,20 @@
-"""Every statement of the alerts' outbox (``alert_deliveries``) and of what each channel was told
-(``alert_notices``): the pass's lock, the alerts to evaluate, what their channels were told,
-queueing messages with their notices, claiming a due message under a lease, and recording how
-its sending went."""
+"""Every statement of the alerts' outbox (``alert_deliveries``), which is also the record of what
+each channel was told: the pass's lock, the alerts to evaluate, the recent messages, queueing
+messages, claiming a due message under a lease, recording how its sending went, and rewinding an
+alert whose message was given up."""
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, insert, or_, select, update
+from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.alerts.messages import Kind
-from paperwork.models import Alert, AlertDelivery, AlertNotice, AlertPassLock
+from paperwork.models import Alert, AlertDelivery, AlertPassLock
 from paperwork.vocabulary import DeliveryStatus
-
-_CHUNK = 5_000  # program ids per statement
-
-
-def channel_key(url: str) -> str:
-    """A channel's name in ``alert_notices``: its URL's hash (the URL is stored once)."""
-    return hashlib.sha256(url.encode("utf-8")).hexdigest()
 
 
 async def active_alerts(session: AsyncSession) -> Sequence[Alert]:
@@ -39,56 +31,29 @@ async def hold_pass(session: AsyncSession, *, now: dt.datetime) -> None:
     await session.execute(update(AlertPassLock).values(last_started_at=now))
 
 
-async def recent_new(
-    session: AsyncSession, since: dt.datetime
-) -> Sequence[tuple[int, str, list[int]]]:
-    """The "new" messages queued since ``since`` and not given up: (alert, channel, programs)."""
-    statement = select(AlertDelivery.alert_id, AlertDelivery.channel, AlertDelivery.program_ids)
-    statement = statement.where(
-        AlertDelivery.kind == Kind.new.value,
-        AlertDelivery.status != DeliveryStatus.failed,
-        AlertDelivery.created_at >= since,
+async def recent_messages(
+    session: AsyncSession, *, since: dt.datetime, reminders_since: dt.datetime
+) -> Sequence[Any]:
+    """The messages not given up that may have told a pass's programs: new and changed ones
+    queued since ``since``, reminders since ``reminders_since``. Rows of (alert, channel, kind,
+    reminder offset, programs, when queued)."""
+    AD = AlertDelivery
+    statement = select(
+        AD.alert_id, AD.channel, AD.kind, AD.reminder_days, AD.program_ids, AD.created_at
+    ).where(
+        AD.status != DeliveryStatus.failed,
+        or_(
+            (AD.kind != Kind.reminder.value) & (AD.created_at >= since),
+            (AD.kind == Kind.reminder.value) & (AD.created_at >= reminders_since),
+        ),
     )
-    return [(alert_id, url, ids) for alert_id, url, ids in await session.execute(statement)]
+    return list((await session.execute(statement)).all())
 
 
-async def notices_of(
-    session: AsyncSession, program_ids: Sequence[int]
-) -> set[tuple[int, str, int, str]]:
-    """Every notice of these programs, as (alert, channel key, program, kind)."""
-    found: set[tuple[int, str, int, str]] = set()
-    columns = (AlertNotice.alert_id, AlertNotice.channel_key, AlertNotice.program_id)
-    for start in range(0, len(program_ids), _CHUNK):
-        chunk = program_ids[start : start + _CHUNK]
-        statement = select(*columns, AlertNotice.kind).where(AlertNotice.program_id.in_(chunk))
-        found.update((a, c, p, k) for a, c, p, k in await session.execute(statement))
-    return found
-
-
-async def queue(
-    session: AsyncSession, deliveries: Sequence[dict[str, Any]], notices: Sequence[list[str]]
-) -> None:
-    """The messages (``alert_deliveries`` rows) and, in the same transaction, a notice per
-    program each covers that is not new (``notices``: each program's kind, in ``program_ids``
-    order; a new program's record is the message itself)."""
-    if not deliveries:
-        return
-    statement = insert(AlertDelivery).returning(AlertDelivery.id, sort_by_parameter_order=True)
-    ids = list(await session.scalars(statement, list(deliveries)))
-    rows = [
-        {
-            "alert_id": delivery["alert_id"],
-            "channel_key": channel_key(delivery["channel"]),
-            "program_id": program_id,
-            "kind": kind,
-            "delivery_id": delivery_id,
-        }
-        for delivery_id, delivery, kinds in zip(ids, deliveries, notices, strict=True)
-        for program_id, kind in zip(delivery["program_ids"], kinds, strict=True)
-        if kind != Kind.new.value
-    ]
-    if rows:
-        await session.execute(insert(AlertNotice), rows)
+async def queue(session: AsyncSession, deliveries: Sequence[dict[str, Any]]) -> None:
+    """The messages, as ``alert_deliveries`` rows."""
+    if deliveries:
+        await session.execute(insert(AlertDelivery), list(deliveries))
 
 
 def _due(now: dt.datetime) -> ColumnElement[bool]:
@@ -137,13 +102,10 @@ async def finish(
     return bool(getattr(result, "rowcount", 0) == 1)
 
 
-async def forget_notices(
-    session: AsyncSession, delivery_id: int, alert_id: int, *, window_start: dt.datetime | None
-) -> None:
-    """A message given up: its programs are pending again for that channel, and the alert's
-    next pass looks again from where the message's pass started (from the alert's start for a
-    message that does not say) to find them."""
-    await session.execute(delete(AlertNotice).where(AlertNotice.delivery_id == delivery_id))
+async def rewind(session: AsyncSession, alert_id: int, *, window_start: dt.datetime | None) -> None:
+    """A message given up: the alert's next pass looks again from where the message's pass
+    started (from the alert's start for a message that does not say), and finds its programs
+    untold (a message given up told nothing)."""
     rewind = update(Alert).where(Alert.id == alert_id)
     if window_start is None:
         await session.execute(rewind.values(checked_until=None))

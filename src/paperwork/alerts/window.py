@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paperwork.db import IDS_PER_STATEMENT
 from paperwork.models import Alert, ProgramChange, SupportProgram
 from paperwork.programs import v1_repository
 from paperwork.vocabulary import AlertNotify, ProgramStatus
@@ -30,7 +31,6 @@ CHANGE_FIELDS = (
 # How far back each pass looks again for programs first seen (and changes made): a collection
 # run's batch may commit a little after the time it stamps, and must not fall behind the mark.
 LOOK_BACK = dt.timedelta(minutes=10)
-_CHUNK = 5_000  # ids per statement
 
 
 def since(alert: Alert) -> dt.datetime:
@@ -56,15 +56,15 @@ class Candidate:
 @dataclass
 class Window:
     programs: dict[int, Candidate] = field(default_factory=dict)
-    # Per program: its changes of a CHANGE_FIELDS field, as (change id, when).
-    changes: dict[int, list[tuple[int, dt.datetime]]] = field(default_factory=dict)
+    # Per program: when a CHANGE_FIELDS field of it changed.
+    changes: dict[int, list[dt.datetime]] = field(default_factory=dict)
     # Per reminder offset (days): the programs still open whose deadline is that far away.
     deadlines: dict[int, frozenset[int]] = field(default_factory=dict)
 
-    def latest_change(self, program_id: int, after: dt.datetime) -> int | None:
-        """The program's latest change at or after ``after`` (its id), if any."""
-        ids = [change for change, at in self.changes.get(program_id, ()) if at >= after]
-        return max(ids, default=None)
+    def latest_change(self, program_id: int, after: dt.datetime) -> dt.datetime | None:
+        """When the program last changed, if that was at or after ``after``."""
+        latest = max(self.changes.get(program_id, ()), default=None)
+        return latest if latest is not None and latest >= after else None
 
 
 _COLUMNS = (
@@ -89,13 +89,13 @@ async def load(session: AsyncSession, alerts: Sequence[Alert], *, today: dt.date
         await _add(session, window, SP.first_seen_at >= earliest)
     if changed := wanting(AlertNotify.changed):
         earliest = min(since(alert) for alert in changed)
-        statement = select(ProgramChange.id, ProgramChange.program_id, ProgramChange.changed_at)
+        statement = select(ProgramChange.program_id, ProgramChange.changed_at)
         statement = statement.where(
             ProgramChange.field.in_(CHANGE_FIELDS), ProgramChange.changed_at >= earliest
         )
         changes = defaultdict(list)
-        for change_id, program_id, changed_at in await session.execute(statement):
-            changes[program_id].append((change_id, changed_at))
+        for program_id, changed_at in await session.execute(statement):
+            changes[program_id].append(changed_at)
         window.changes = dict(changes)
     if reminding := wanting(AlertNotify.reminders):
         days = {day for alert in reminding for day in alert.reminder_days}
@@ -108,8 +108,8 @@ async def load(session: AsyncSession, alerts: Sequence[Alert], *, today: dt.date
                 by_day[dates[candidate.apply_end]].add(candidate.id)
         window.deadlines = {day: frozenset(ids) for day, ids in by_day.items()}
     missing = sorted(window.changes.keys() - window.programs.keys())
-    for start in range(0, len(missing), _CHUNK):
-        await _add(session, window, SP.id.in_(missing[start : start + _CHUNK]))
+    for start in range(0, len(missing), IDS_PER_STATEMENT):
+        await _add(session, window, SP.id.in_(missing[start : start + IDS_PER_STATEMENT]))
     return window
 
 

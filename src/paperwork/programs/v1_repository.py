@@ -24,8 +24,9 @@ from sqlalchemy import and_ as sql_and
 from sqlalchemy import cast as sql_cast
 from sqlalchemy import tuple_ as sql_tuple
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import QueryableAttribute
+from sqlalchemy.orm import QueryableAttribute, aliased
 
+from paperwork.db import IDS_PER_STATEMENT
 from paperwork.models import ProgramChange, RawScrapedData, SupportProgram
 from paperwork.programs import relevance_repository, search_repository
 from paperwork.programs.repository import count_programs
@@ -99,6 +100,28 @@ def status_condition(status: ProgramStatus, today: dt.date) -> ColumnElement[boo
         return sql_and(end >= today, started)
     kinds = SP.period_kind.in_(ROLLING_PERIOD_KINDS)
     return sql_and(end.is_(None), started, kinds if status is ProgramStatus.rolling else ~kinds)
+
+
+async def earlier_twins(session: AsyncSession, program_ids: Sequence[int]) -> dict[int, set[int]]:
+    """Each program's earlier twins (as ``_shadowed`` pairs them), matching or not: the alerts'
+    dedupe, which matches a few new programs rather than listing everything."""
+    later, earlier = aliased(SP), aliased(SP)
+    pair = sql_and(
+        earlier.dedupe_key == later.dedupe_key,
+        earlier.portal_id != later.portal_id,
+        earlier.id < later.id,
+    )
+    twins: dict[int, set[int]] = {}
+    for start in range(0, len(program_ids), IDS_PER_STATEMENT):
+        chunk = program_ids[start : start + IDS_PER_STATEMENT]
+        statement = (
+            select(later.id, earlier.id)
+            .join(earlier, pair)
+            .where(later.id.in_(chunk), later.dedupe_key.is_not(None))
+        )
+        for program_id, twin_id in await session.execute(statement):
+            twins.setdefault(program_id, set()).add(twin_id)
+    return twins
 
 
 def _shadowed(matching: list[ColumnElement[bool]]) -> ColumnElement[bool]:

@@ -1,7 +1,7 @@
-"""Alerts at scale (issue 13's ten thousand alerts): passes take a lock row, so a program new to
-an alert is recorded by the message that tells it (no notice per program); a message records
-where its pass started looking, so giving it up rewinds its alert only that far; indexes for
-reading a pass's recent messages and the notices of its programs.
+"""Alerts at scale (issue 13's ten thousand alerts): the outbox is the record of what each channel
+was told — a message holds its programs, its reminder offset and where its pass started looking
+— so the notice per program and channel (``alert_notices``) goes; passes take a lock row, so
+two never queue the same message; an index for reading a pass's recent messages.
 
 Revision ID: 0008
 Revises: 0007
@@ -29,18 +29,55 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_alert_pass_lock")),
     )
     op.bulk_insert(lock, [{"id": 1}])
+    op.add_column("alert_deliveries", sa.Column("reminder_days", sa.Integer(), nullable=True))
     op.add_column("alert_deliveries", sa.Column("window_start", UTCDateTime(), nullable=True))
     op.create_index(op.f("ix_alert_deliveries_created_at"), "alert_deliveries", ["created_at"])
-    op.create_index(op.f("ix_alert_notices_program_id"), "alert_notices", ["program_id"])
-    # "changed:<change id>" outgrows 16 characters at the hundred-millionth change.
-    with op.batch_alter_table("alert_notices") as batch:
-        batch.alter_column("kind", type_=sa.String(length=32), existing_type=sa.String(length=16))
+    # A reminder queued before this revision does not say its offset: read from its notices.
+    op.execute(
+        "UPDATE alert_deliveries SET reminder_days = ("
+        " SELECT MIN(CAST(SUBSTR(kind, 10) AS INTEGER)) FROM alert_notices"
+        " WHERE alert_notices.delivery_id = alert_deliveries.id"
+        " AND alert_notices.kind LIKE 'reminder:%')"
+        " WHERE kind = 'reminder'"
+    )
+    op.drop_index(op.f("ix_alert_notices_delivery_id"), table_name="alert_notices")
+    op.drop_table("alert_notices")
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("alert_notices") as batch:
-        batch.alter_column("kind", type_=sa.String(length=16), existing_type=sa.String(length=32))
-    op.drop_index(op.f("ix_alert_notices_program_id"), table_name="alert_notices")
+    # The notices of messages queued before the downgrade are not rebuilt: the alerts' marks
+    # keep them from being told again as new.
+    op.create_table(
+        "alert_notices",
+        sa.Column("alert_id", sa.Integer(), nullable=False),
+        sa.Column("channel_key", sa.String(length=64), nullable=False),
+        sa.Column("program_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("delivery_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["alert_id"],
+            ["alerts.id"],
+            name=op.f("fk_alert_notices_alert_id_alerts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["delivery_id"],
+            ["alert_deliveries.id"],
+            name=op.f("fk_alert_notices_delivery_id_alert_deliveries"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["program_id"],
+            ["support_programs.id"],
+            name=op.f("fk_alert_notices_program_id_support_programs"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "alert_id", "channel_key", "program_id", "kind", name=op.f("pk_alert_notices")
+        ),
+    )
+    op.create_index(op.f("ix_alert_notices_delivery_id"), "alert_notices", ["delivery_id"])
     op.drop_index(op.f("ix_alert_deliveries_created_at"), table_name="alert_deliveries")
     op.execute("ALTER TABLE alert_deliveries DROP COLUMN window_start")
+    op.execute("ALTER TABLE alert_deliveries DROP COLUMN reminder_days")
     op.drop_table("alert_pass_lock")
