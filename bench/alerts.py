@@ -66,7 +66,7 @@ def saved_search(rng: random.Random) -> dict[str, Any]:
     return query
 
 
-def _alert_rows(count: int, owners: list[int], *, seed: int, now: dt.datetime) -> list[dict]:
+def _alert_rows(count: int, owners: list[int], *, seed: int, now: dt.datetime) -> list[dict[str, Any]]:
     rng = random.Random(f"alerts:{seed}")
     rows = []
     for n in range(count):
@@ -109,7 +109,7 @@ async def _create_alerts(database: Database, count: int, *, seed: int) -> int:
 
 async def _pass(database: Database) -> int:
     now = dt.datetime.now(dt.UTC)
-    return await delivery.queue_due(database, now=now, tz=SEOUL, public_url=None)
+    return await delivery.queue_due(database, now=now, tz=SEOUL)
 
 
 async def _add_programs(database: Database, settings: Settings, count: int, seed: int) -> int:
@@ -124,7 +124,7 @@ async def _add_programs(database: Database, settings: Settings, count: int, seed
     return added
 
 
-async def measure(database_url: str, *, alerts: int, new_programs: int, seed: int) -> dict:
+async def measure(database_url: str, *, alerts: int, new_programs: int, seed: int) -> dict[str, Any]:
     settings = Settings(_env_file=None, database_url=database_url, scheduler=False)
     database = Database(database_url, pool_size=2)
     try:

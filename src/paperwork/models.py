@@ -265,9 +265,8 @@ class AlertDelivery(Base):
     channel: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(16))
     title: Mapped[str] = mapped_column(Text)
-    text: Mapped[str] = mapped_column(Text)
-    markdown: Mapped[str] = mapped_column(Text)
-    html: Mapped[str] = mapped_column(Text)
+    # The body is rendered when sent, from these programs as they are then (so a retried
+    # message gives today's D-days): a pass queues ten thousand messages, not their bodies.
     program_ids: Mapped[list[int]] = mapped_column(JSONType)
     status: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

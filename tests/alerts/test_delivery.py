@@ -133,7 +133,7 @@ async def test_a_worker_that_died_mid_send_leaves_the_message_to_another(
     await make_alert([webhook.url("/hook")])
     _later(clock, seconds=1)
     await make_program()
-    await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None)
+    await delivery.queue_due(db, now=clock.now, tz=SEOUL)
     [queued] = await _deliveries(db)
     async with db.session_scope() as session:  # "dead" claims it, then never reports back
         until = clock.now + delivery.SEND_LEASE
@@ -155,7 +155,7 @@ async def test_several_workers_send_each_message_once(
     await make_alert([webhook.url("/two")], query={"region": "서울"})
     _later(clock, seconds=1)
     await make_program(region="서울")
-    await delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None)
+    await delivery.queue_due(db, now=clock.now, tz=SEOUL)
     reports = await asyncio.gather(
         *(
             delivery.send_due(db, owner=f"worker-{n}", clock=lambda: clock.now)
@@ -327,6 +327,6 @@ async def test_two_passes_at_once_queue_each_message_once(
         return found
 
     monkeypatch.setattr(evaluation, "evaluate", evaluate_slowly)
-    passes = [delivery.queue_due(db, now=clock.now, tz=SEOUL, public_url=None) for _ in range(2)]
+    passes = [delivery.queue_due(db, now=clock.now, tz=SEOUL) for _ in range(2)]
     assert sorted(await asyncio.gather(*passes)) == [0, 1]
     assert len(await _deliveries(db)) == 1

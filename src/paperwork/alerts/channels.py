@@ -14,6 +14,7 @@ strings and two small results. Three concerns shape it:
 
 from __future__ import annotations
 
+import inspect
 import ipaddress
 import logging
 import re
@@ -134,7 +135,15 @@ def body_limit(url: str) -> int | None:
 
     A service without a title field (Telegram) sends the title inside the body, so the title
     counts against this limit there."""
-    plugin, _problem = _load(url.strip())
+    url = url.strip()
+    scheme = url.partition("://")[0].lower()
+    if scheme in _PLUGINS:
+        # Most services' limit is fixed: read from the class, without loading the URL (a pass
+        # composes a message for each of ten thousand channels).
+        fixed = inspect.getattr_static(_PLUGINS[scheme], "body_maxlen", None)
+        if isinstance(fixed, int):
+            return fixed if fixed > 0 else None
+    plugin, _problem = _load(url)
     if plugin is None:
         return None
     limit = plugin.body_maxlen

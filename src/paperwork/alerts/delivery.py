@@ -32,10 +32,11 @@ from zoneinfo import ZoneInfo
 
 from paperwork.alerts import channels, evaluation, outbox_repository
 from paperwork.alerts.evaluation import Pending
-from paperwork.alerts.messages import Message
+from paperwork.alerts.messages import Kind, Message
 from paperwork.alerts.window import LOOK_BACK
 from paperwork.db import Database
 from paperwork.models import Alert
+from paperwork.timeutil import SEOUL, today_in
 from paperwork.vocabulary import AlertFrequency, DeliveryStatus
 
 # Waits before the 2nd, 3rd, 4th and 5th attempts; after the 5th the message is given up.
@@ -66,9 +67,7 @@ def digest_slot(alert: Alert, now: dt.datetime, tz: ZoneInfo) -> dt.datetime | N
     return slot.astimezone(dt.UTC)
 
 
-async def queue_due(
-    database: Database, *, now: dt.datetime, tz: ZoneInfo, public_url: str | None
-) -> int:
+async def queue_due(database: Database, *, now: dt.datetime, tz: ZoneInfo) -> int:
     """Queue the messages of every instant alert, and of every digest whose time has come;
     returns how many were queued."""
     async with database.session_scope() as session:
@@ -84,7 +83,7 @@ async def queue_due(
                     continue
                 slots[alert.id] = slot
             due.append(alert)
-        found = await evaluation.evaluate(session, due, now=now, tz=tz, public_url=public_url)
+        found = await evaluation.evaluate(session, due, now=now, tz=tz)
         await outbox_repository.queue(session, [_delivery(pending, now=now) for pending in found])
         unfinished = {pending.alert_id for pending in found if not pending.complete}
         for alert in due:
@@ -96,15 +95,11 @@ async def queue_due(
 
 
 def _delivery(pending: Pending, *, now: dt.datetime) -> dict[str, Any]:
-    message = pending.message
     return {
         "alert_id": pending.alert_id,
         "channel": pending.url,
         "kind": pending.kind.value,
-        "title": message.title,
-        "text": message.text,
-        "markdown": message.markdown,
-        "html": message.html,
+        "title": pending.title,
         "program_ids": pending.program_ids,
         "status": DeliveryStatus.pending.value,
         "attempts": 0,
@@ -123,28 +118,56 @@ class SendReport:
 
 
 @dataclass(frozen=True)
+class _Render:
+    """What a body needs beyond its programs: the zone of its D-days, the feed link's host."""
+
+    tz: ZoneInfo
+    public_url: str | None
+
+
+@dataclass(frozen=True)
 class _Claimed:
     id: int
     alert_id: int
     channel: str
     attempts: int
-    message: Message
+    message: Message | None  # None: none of its programs is left (deleted by hand)
     window_start: dt.datetime | None
 
 
 async def _claim(
-    database: Database, delivery_id: int, *, owner: str, now: dt.datetime
+    database: Database, delivery_id: int, *, owner: str, now: dt.datetime, render: _Render
 ) -> _Claimed | None:
+    """Take the message and render its body from its programs as they are now."""
     async with database.session_scope() as session:
         held = await outbox_repository.claim(
             session, delivery_id, owner=owner, now=now, until=now + SEND_LEASE
         )
         if held is None:
             return None
-        message = Message(held.title, held.text, held.markdown, held.html)
+        alert = await session.get(Alert, held.alert_id)
+        programs = await outbox_repository.programs(session, held.program_ids)
+        message = None
+        if alert is not None and programs:
+            message = evaluation.render(
+                alert,
+                held.channel,
+                Kind(held.kind),
+                programs,
+                reminder_days=held.reminder_days,
+                today=today_in(render.tz, now=now),
+                public_url=render.public_url,
+            )
         return _Claimed(
             held.id, held.alert_id, held.channel, held.attempts, message, held.window_start
         )
+
+
+async def _send(claimed: _Claimed) -> channels.Outcome:
+    if claimed.message is None:
+        error = "보낼 지원사업이 더 이상 없습니다 (삭제됨)"
+        return channels.Outcome(channels.mask(claimed.channel), delivered=False, error=error)
+    return await asyncio.to_thread(channels.send, claimed.channel, claimed.message)
 
 
 async def _record(
@@ -181,9 +204,15 @@ async def _record(
 
 
 async def send_due(
-    database: Database, *, owner: str, clock: Callable[[], dt.datetime]
+    database: Database,
+    *,
+    owner: str,
+    clock: Callable[[], dt.datetime],
+    tz: ZoneInfo = SEOUL,
+    public_url: str | None = None,
 ) -> SendReport:
     """Send every message that is due now, one at a time; returns what became of them."""
+    render = _Render(tz, public_url)
     report = SendReport()
     while True:
         now = clock()
@@ -191,11 +220,11 @@ async def send_due(
             candidates = await outbox_repository.due_ids(session, now=now, limit=CLAIM_BATCH)
         claimed_any = False
         for delivery_id in candidates:
-            claimed = await _claim(database, delivery_id, owner=owner, now=now)
+            claimed = await _claim(database, delivery_id, owner=owner, now=now, render=render)
             if claimed is None:
                 continue  # another worker has it
             claimed_any = True
-            outcome = await asyncio.to_thread(channels.send, claimed.channel, claimed.message)
+            outcome = await _send(claimed)
             status = await _record(database, claimed, outcome, owner=owner, now=clock())
             if status is DeliveryStatus.sent:
                 report.sent += 1
@@ -216,5 +245,5 @@ async def run_once(
     public_url: str | None,
 ) -> tuple[int, SendReport]:
     """One pass: queue what is new, then send what is due."""
-    queued = await queue_due(database, now=clock(), tz=tz, public_url=public_url)
-    return queued, await send_due(database, owner=owner, clock=clock)
+    queued = await queue_due(database, now=clock(), tz=tz)
+    return queued, await send_due(database, owner=owner, clock=clock, tz=tz, public_url=public_url)

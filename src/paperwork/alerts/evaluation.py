@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.alerts import channels, matching, outbox_repository
-from paperwork.alerts.messages import Kind, Message, ProgramLine, compose
+from paperwork.alerts.messages import Kind, Message, ProgramLine, compose, message_title
 from paperwork.alerts.v1_schemas import AlertQuery
 from paperwork.alerts.window import LOOK_BACK, Candidate, Window, load, since
 from paperwork.errors import InvalidInput
@@ -57,17 +57,21 @@ def feed_url(public_url: str | None, query: dict[str, Any]) -> str | None:
 
 @dataclass(frozen=True)
 class Pending:
-    """A message an alert has to send to one channel: what it says, the programs it covers,
-    and where its pass started looking."""
+    """A message an alert has to send to one channel: its title, the programs it covers, and
+    where its pass started looking (its body is rendered when sent: ``render``)."""
 
     alert_id: int
     url: str
     kind: Kind
-    message: Message
-    program_ids: list[int]
+    title: str
+    programs: list[Candidate]
     reminder_days: int | None
     window_start: dt.datetime
     complete: bool  # False: more programs than one message takes; the rest wait
+
+    @property
+    def program_ids(self) -> list[int]:
+        return [program.id for program in self.programs]
 
 
 @dataclass(frozen=True)
@@ -121,7 +125,6 @@ async def evaluate(
     *,
     now: dt.datetime,
     tz: ZoneInfo,
-    public_url: str | None,
 ) -> list[Pending]:
     """Every message ``alerts`` would queue now."""
     today = today_in(tz, now=now)
@@ -140,12 +143,11 @@ async def evaluate(
     found = []
     for alert in alerts:
         start = since(alert)
-        feed = feed_url(public_url, alert.query)
         for telling in _what_to_tell(alert, matched[searches[alert.id]], window, start=start):
             for url in alert.channels:
                 untold = telling.untold(told.get((alert.id, url, telling.key), {}))
                 if untold:
-                    found.append(_pending(alert, url, telling, untold, today, feed, start))
+                    found.append(_pending(alert, url, telling, untold, start))
     return found
 
 
@@ -171,32 +173,45 @@ async def _told(
 
 
 def _pending(
-    alert: Alert,
-    url: str,
-    telling: _Telling,
-    untold: list[Candidate],
-    today: dt.date,
-    feed: str | None,
-    start: dt.datetime,
+    alert: Alert, url: str, telling: _Telling, untold: list[Candidate], start: dt.datetime
 ) -> Pending:
     untold.sort(key=lambda program: (program.first_seen_at, program.id))
     taken = untold[:MAX_PROGRAMS_PER_MESSAGE]
-    message = compose(
-        alert.name,
-        telling.kind,
-        [ProgramLine(p.title, p.agency, p.apply_end, p.detail_url) for p in taken],
-        today=today,
-        feed_url=feed,
-        reminder_days=telling.reminder_days,
-        limit=channels.body_limit(url),
-    )
     return Pending(
         alert_id=alert.id,
         url=url,
         kind=telling.kind,
-        message=message,
-        program_ids=[program.id for program in taken],
+        title=message_title(
+            alert.name, telling.kind, len(taken), reminder_days=telling.reminder_days
+        ),
+        programs=taken,
         reminder_days=telling.reminder_days,
         window_start=start,
         complete=len(taken) == len(untold),
     )
+
+
+def render(
+    alert: Alert,
+    url: str,
+    kind: Kind,
+    programs: Sequence[ProgramLine],
+    *,
+    reminder_days: int | None,
+    today: dt.date,
+    public_url: str | None,
+) -> Message:
+    """A message's body for one channel, cut to the channel's limit."""
+    return compose(
+        alert.name,
+        kind,
+        programs,
+        today=today,
+        feed_url=feed_url(public_url, alert.query),
+        reminder_days=reminder_days,
+        limit=channels.body_limit(url),
+    )
+
+
+def line(program: Candidate) -> ProgramLine:
+    return ProgramLine(program.title, program.agency, program.apply_end, program.detail_url)

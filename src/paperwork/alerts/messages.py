@@ -30,6 +30,7 @@ link part only with ``feed_url``). When not even one line fits, that line's titl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import re
 from collections.abc import Callable, Sequence
@@ -111,7 +112,7 @@ def compose(
     parts = _Parts(
         title=_title(name, kind, len(programs), reminder_days),
         intro=_intro(name, kind, len(programs), reminder_days),
-        items=[_item(program, today) for program in programs],
+        lines=[_lines(program, today) for program in programs],
         feed_url=_clean_url(feed_url),
         alert_url=_clean_url(alert_url),
         sender=f"Paperwork 알림 '{name}'에서 보냈습니다.",
@@ -122,6 +123,14 @@ def compose(
         markdown=_fit(_MARKDOWN, parts, limit),
         html=_html_document(parts),
     )
+
+
+def message_title(
+    alert_name: str, kind: Kind, count: int, *, reminder_days: int | None = None
+) -> str:
+    """The title ``compose`` gives a message of ``count`` programs (the outbox keeps it; the
+    body is rendered when the message is sent)."""
+    return _title(_collapse(alert_name), kind, count, reminder_days)
 
 
 # --- the parts, built once ----------------------------------------------------------------------
@@ -138,10 +147,20 @@ class _Item:
 
 
 @dataclass(frozen=True)
+class _Lines:
+    """A program's line in each rendering."""
+
+    item: _Item
+    text: str
+    markdown: str
+    html: str
+
+
+@dataclass(frozen=True)
 class _Parts:
     title: str
     intro: str
-    items: list[_Item]
+    lines: list[_Lines]
     feed_url: str | None
     alert_url: str | None
     sender: str  # the footer line saying where the message comes from
@@ -178,6 +197,14 @@ def _item(program: ProgramLine, today: dt.date) -> _Item:
     )
 
 
+@functools.lru_cache(maxsize=4_096)
+def _lines(program: ProgramLine, today: dt.date) -> _Lines:
+    """Rendered once per program and day: a pass lists a new program in the messages of every
+    alert it matches (thousands), each rendered three ways."""
+    item = _item(program, today)
+    return _Lines(item, _TEXT.item(item), _MARKDOWN.item(item), _HTML.item(item))
+
+
 def _title(name: str, kind: Kind, count: int, reminder_days: int | None) -> str:
     what = {
         Kind.new: f"새 지원사업 {count:,}건",
@@ -207,6 +234,8 @@ def _intro(name: str, kind: Kind, count: int, reminder_days: int | None) -> str:
 class _Renderer(Protocol):
     def escape(self, text: str) -> str: ...
 
+    def line(self, lines: _Lines) -> str: ...
+
     def link(self, label: str, url: str) -> str: ...
 
     def emphasis(self, text: str) -> str: ...
@@ -217,6 +246,9 @@ class _Renderer(Protocol):
 class _Text:
     def escape(self, text: str) -> str:
         return text
+
+    def line(self, lines: _Lines) -> str:
+        return lines.text
 
     def link(self, label: str, url: str) -> str:
         return f"{label}: {url}"
@@ -234,6 +266,9 @@ class _Markdown:
     def escape(self, text: str) -> str:
         return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
+    def line(self, lines: _Lines) -> str:
+        return lines.markdown
+
     def link(self, label: str, url: str) -> str:
         if _is_web(url):
             return f"[{self.escape(label)}]({quote(url, safe=_URL_SAFE)})"
@@ -250,6 +285,9 @@ class _Markdown:
 class _Html:
     def escape(self, text: str) -> str:
         return html.escape(text)
+
+    def line(self, lines: _Lines) -> str:
+        return lines.html
 
     def link(self, label: str, url: str) -> str:
         if _is_web(url):
@@ -288,9 +326,10 @@ def _overflow(renderer: _Renderer, hidden: int, feed_url: str | None) -> str:
     return f"{more} · {renderer.link('전체 목록', feed_url)}" if feed_url else more
 
 
-def _body(renderer: _Renderer, parts: _Parts, shown: list[_Item], hidden: int) -> str:
-    """The text or Markdown body listing ``shown`` and counting ``hidden`` programs after them."""
-    listing = [renderer.item(item) for item in shown]
+def _body(renderer: _Renderer, parts: _Parts, shown: list[str], hidden: int) -> str:
+    """The text or Markdown body listing ``shown`` (lines) and counting ``hidden`` programs
+    after them."""
+    listing = list(shown)
     if hidden:
         listing.append(_overflow(renderer, hidden, parts.feed_url))
     sections = [
@@ -304,17 +343,18 @@ def _body(renderer: _Renderer, parts: _Parts, shown: list[_Item], hidden: int) -
 def _fit(renderer: _Renderer, parts: _Parts, limit: int | None) -> str:
     """The body within ``limit`` characters: the most whole lines that fit, else the first line
     with its title cut, else no line; else (a limit too small for the footer) the plain text cut."""
-    items, count = parts.items, len(parts.items)
-    full = _body(renderer, parts, items, 0)
+    lines = [renderer.line(program) for program in parts.lines]
+    items, count = [program.item for program in parts.lines], len(lines)
+    full = _body(renderer, parts, lines, 0)
     if limit is None or len(full) <= limit:
         return full
 
     def showing(shown: int) -> str:
-        return _body(renderer, parts, items[:shown], count - shown)
+        return _body(renderer, parts, lines[:shown], count - shown)
 
     def cut_title(keep: int) -> str:
         title = items[0].title[:keep].rstrip() + _ELLIPSIS
-        return _body(renderer, parts, [replace(items[0], title=title)], count - 1)
+        return _body(renderer, parts, [renderer.item(replace(items[0], title=title))], count - 1)
 
     # Each finds the longest fitting text by binary search, which holds because the body grows
     # with every line shown (a line is longer than the digits "외 k건" loses) or character kept.
@@ -346,7 +386,7 @@ def _longest(make: Callable[[int], str], low: int, high: int, limit: int) -> str
 
 def _html_document(parts: _Parts) -> str:
     """A whole small HTML document (mail clients show fragments unevenly); never limited."""
-    listing = "\n".join(_HTML.item(item) for item in parts.items)
+    listing = "\n".join(program.html for program in parts.lines)
     blocks = [f"<p>{_HTML.escape(parts.intro)}</p>"]
     if listing:
         blocks.append(f'<ul style="padding-left:20px">\n{listing}\n</ul>')

@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from paperwork.alerts.messages import Kind
-from paperwork.models import Alert, AlertDelivery, AlertPassLock
+from paperwork.alerts.messages import Kind, ProgramLine
+from paperwork.models import Alert, AlertDelivery, AlertPassLock, SupportProgram
 from paperwork.vocabulary import DeliveryStatus
+
+SP = SupportProgram
 
 
 async def active_alerts(session: AsyncSession) -> Sequence[Alert]:
@@ -54,6 +56,18 @@ async def queue(session: AsyncSession, deliveries: Sequence[dict[str, Any]]) -> 
     """The messages, as ``alert_deliveries`` rows."""
     if deliveries:
         await session.execute(insert(AlertDelivery), list(deliveries))
+
+
+async def programs(session: AsyncSession, program_ids: Sequence[int]) -> list[ProgramLine]:
+    """What a message lists of each of its programs, in ``program_ids`` order (those left)."""
+    columns = (SP.id, SP.title, SP.implementing_agency, SP.apply_end, SP.detail_url)
+    found = {
+        program_id: ProgramLine(title, agency, apply_end, url)
+        for program_id, title, agency, apply_end, url in await session.execute(
+            select(*columns).where(SP.id.in_(program_ids))
+        )
+    }
+    return [found[program_id] for program_id in program_ids if program_id in found]
 
 
 def _due(now: dt.datetime) -> ColumnElement[bool]:

@@ -41,6 +41,7 @@ from paperwork.errors import Conflict, InvalidInput, NotFound
 from paperwork.models import AdminToken, Alert
 from paperwork.programs import v1_repository
 from paperwork.programs.v1_schemas import ProgramSort
+from paperwork.timeutil import today_in
 from paperwork.vocabulary import (
     AlertFrequency,
     AlertNotify,
@@ -349,15 +350,26 @@ async def preview_alert(
     """The messages the alert would queue now (``GET /api/v1/alerts/{id}/preview``): what its
     channels have not been told yet, rendered, nothing written or sent."""
     alert, _owner = await _visible(session, caller, alert_id)
-    found = await evaluation.evaluate(session, [alert], now=now, tz=tz, public_url=public_url)
-    messages = [
-        PreviewMessage(
-            channel=channels.mask(pending.url),
-            kind=pending.kind,
-            title=pending.message.title,
-            text=pending.message.text,
-            program_ids=pending.program_ids,
+    found = await evaluation.evaluate(session, [alert], now=now, tz=tz)
+    today = today_in(tz, now=now)
+    messages = []
+    for pending in found:
+        message = evaluation.render(
+            alert,
+            pending.url,
+            pending.kind,
+            [evaluation.line(program) for program in pending.programs],
+            reminder_days=pending.reminder_days,
+            today=today,
+            public_url=public_url,
         )
-        for pending in found
-    ]
+        messages.append(
+            PreviewMessage(
+                channel=channels.mask(pending.url),
+                kind=pending.kind,
+                title=message.title,
+                text=message.text,
+                program_ids=pending.program_ids,
+            )
+        )
     return AlertPreview(alert_id=alert.id, messages=messages)

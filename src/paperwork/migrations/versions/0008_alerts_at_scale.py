@@ -1,7 +1,8 @@
 """Alerts at scale (issue 13's ten thousand alerts): the outbox is the record of what each channel
 was told — a message holds its programs, its reminder offset and where its pass started looking
-— so the notice per program and channel (``alert_notices``) goes; passes take a lock row, so
-two never queue the same message; an index for reading a pass's recent messages.
+— so the notice per program and channel (``alert_notices``) goes; a message's body is rendered
+when it is sent, not stored; passes take a lock row, so two never queue the same message; an
+index for reading a pass's recent messages.
 
 Revision ID: 0008
 Revises: 0007
@@ -42,11 +43,17 @@ def upgrade() -> None:
     )
     op.drop_index(op.f("ix_alert_notices_delivery_id"), table_name="alert_notices")
     op.drop_table("alert_notices")
+    for column in ("text", "markdown", "html"):
+        op.execute(f"ALTER TABLE alert_deliveries DROP COLUMN {column}")
 
 
 def downgrade() -> None:
     # The notices of messages queued before the downgrade are not rebuilt: the alerts' marks
-    # keep them from being told again as new.
+    # keep them from being told again as new. Messages not yet sent keep an empty body.
+    for column in ("text", "markdown", "html"):
+        op.add_column(
+            "alert_deliveries", sa.Column(column, sa.Text(), server_default="", nullable=False)
+        )
     op.create_table(
         "alert_notices",
         sa.Column("alert_id", sa.Integer(), nullable=False),
