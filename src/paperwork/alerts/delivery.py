@@ -86,11 +86,9 @@ async def queue_due(database: Database, *, now: dt.datetime, tz: ZoneInfo) -> in
         found = await evaluation.evaluate(session, due, now=now, tz=tz)
         await outbox_repository.queue(session, [_delivery(pending, now=now) for pending in found])
         unfinished = {pending.alert_id for pending in found if not pending.complete}
-        for alert in due:
-            if alert.id not in unfinished:
-                alert.checked_until = now - LOOK_BACK
-            if alert.id in slots:
-                alert.last_digest_at = slots[alert.id]
+        checked = [alert.id for alert in due if alert.id not in unfinished]
+        await outbox_repository.mark_checked(session, checked, until=now - LOOK_BACK)
+        await outbox_repository.mark_digested(session, slots)
     return len(found)
 
 

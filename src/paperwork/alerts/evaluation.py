@@ -5,7 +5,7 @@ For each alert, each thing it tells — new programs (first seen since its mark)
 deadline, period or portal status change since then and since the channel last heard of the
 program) and each reminder offset (programs still open whose deadline is that many days away) —
 and each of its channels: the programs its saved search matches that this channel was not told
-of as that, first seen first, in one message rendered for the channel. What was told is read
+of as that, in the order they were stored (first seen first), in one message. What was told is read
 once for all the alerts from the outbox itself: the recent messages not given up. A program is
 new once; a reminder offset comes once per deadline (a message queued today at D-3 told the
 programs whose deadline is still three days away; a moved deadline gets its own reminders).
@@ -14,6 +14,7 @@ programs whose deadline is still three days away; a moved deadline gets its own 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -88,6 +89,8 @@ class _Telling:
         return self.kind.value if self.reminder_days is None else f"reminder:{self.reminder_days}"
 
     def untold(self, told: dict[int, dt.datetime]) -> list[Candidate]:
+        if not told:
+            return [program for program, _since in self.programs]
         return [
             program
             for program, since in self.programs
@@ -95,24 +98,48 @@ class _Telling:
         ]
 
 
+@dataclass(frozen=True)
+class _Subsets:
+    """The window's programs by what they could be told as, as masks of ``matching.Programs``."""
+
+    programs: matching.Programs
+    window: Window
+    changed: int
+    deadlines: dict[int, int]
+    _new: dict[dt.datetime, int]
+
+    @classmethod
+    def of(cls, window: Window, programs: matching.Programs) -> _Subsets:
+        deadlines = {day: programs.mask(ids) for day, ids in window.deadlines.items()}
+        return cls(programs, window, programs.mask(window.changes), deadlines, {})
+
+    def new(self, start: dt.datetime) -> int:
+        """The programs first seen at or after ``start`` (alerts share a few starts)."""
+        if start not in self._new:
+            firsts = self.window.programs.values()
+            self._new[start] = self.programs.mask(p.id for p in firsts if p.first_seen_at >= start)
+        return self._new[start]
+
+
 def _what_to_tell(
-    alert: Alert, matched: frozenset[int], window: Window, *, start: dt.datetime
+    alert: Alert, matched: int, subsets: _Subsets, *, start: dt.datetime
 ) -> list[_Telling]:
+    window, members = subsets.window, subsets.programs.members
     programs = window.programs
     tellings = []
     if AlertNotify.new in alert.notify:
-        new = [programs[i] for i in matched if programs[i].first_seen_at >= start]
-        tellings.append(_Telling(Kind.new, [(program, None) for program in new]))
+        new = members(matched & subsets.new(start))
+        tellings.append(_Telling(Kind.new, [(programs[i], None) for i in new]))
     if AlertNotify.changed in alert.notify:
         changed: list[tuple[Candidate, dt.datetime | None]] = []
-        for program_id in matched & window.changes.keys():
+        for program_id in members(matched & subsets.changed):
             latest = window.latest_change(program_id, start)
             if latest is not None:
                 changed.append((programs[program_id], latest))
         tellings.append(_Telling(Kind.changed, changed))
     if AlertNotify.reminders in alert.notify:
         for days in alert.reminder_days:
-            near = matched & window.deadlines.get(days, frozenset())
+            near = members(matched & subsets.deadlines.get(days, 0))
             tellings.append(
                 _Telling(Kind.reminder, [(programs[i], None) for i in near], reminder_days=days)
             )
@@ -129,26 +156,30 @@ async def evaluate(
     """Every message ``alerts`` would queue now."""
     today = today_in(tz, now=now)
     searches: dict[int, matching.Search] = {}
+    split: dict[str, matching.Search] = {}  # by the query's text: alerts share searches
     for alert in alerts:
+        text = json.dumps(alert.query, sort_keys=True)
         try:
-            searches[alert.id] = matching.split(AlertQuery.model_validate(alert.query).filters(tz))
+            if text not in split:
+                split[text] = matching.split(AlertQuery.model_validate(alert.query).filters(tz))
+            searches[alert.id] = split[text]
         except InvalidInput as exc:  # saved before a rule it breaks: the others still go out
             log.warning("alerts.query_invalid alert=%s error=%s", alert.id, exc)
     alerts = [alert for alert in alerts if alert.id in searches]
     window = await load(session, alerts, today=today)
-    matched = await matching.matches(
-        session, searches.values(), window.programs.keys(), today=today
-    )
+    found = await matching.matches(session, searches.values(), window.programs, today=today)
+    subsets = _Subsets.of(window, found.programs)
     told = await _told(session, alerts, window, today_starts=start_of_day_utc(today, tz))
-    found = []
+    pending = []
     for alert in alerts:
         start = since(alert)
-        for telling in _what_to_tell(alert, matched[searches[alert.id]], window, start=start):
+        matched = found.masks[searches[alert.id]]
+        for telling in _what_to_tell(alert, matched, subsets, start=start):
             for url in alert.channels:
                 untold = telling.untold(told.get((alert.id, url, telling.key), {}))
                 if untold:
-                    found.append(_pending(alert, url, telling, untold, start))
-    return found
+                    pending.append(_pending(alert, url, telling, untold, start))
+    return pending
 
 
 async def _told(
@@ -175,7 +206,6 @@ async def _told(
 def _pending(
     alert: Alert, url: str, telling: _Telling, untold: list[Candidate], start: dt.datetime
 ) -> Pending:
-    untold.sort(key=lambda program: (program.first_seen_at, program.id))
     taken = untold[:MAX_PROGRAMS_PER_MESSAGE]
     return Pending(
         alert_id=alert.id,

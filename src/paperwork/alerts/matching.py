@@ -15,11 +15,13 @@ rule applied to each search's matches.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import operator
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ARRAY, ColumnElement, Integer, any_, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.db import IDS_PER_STATEMENT
@@ -66,54 +68,107 @@ def _only(name: str, value: Any) -> ProgramFilters:
     return replace(_NOTHING, **given)
 
 
+class Programs:
+    """Program ids as bits of an int: a set of a few thousand programs is one number, and
+    intersecting ten thousand searches' matches is a few machine words each."""
+
+    def __init__(self, ids: Iterable[int]) -> None:
+        self.ids = sorted(set(ids))
+        self._bit = {program_id: 1 << n for n, program_id in enumerate(self.ids)}
+        self.everything = (1 << len(self.ids)) - 1
+
+    def mask(self, ids: Iterable[int]) -> int:
+        bits = 0
+        for program_id in ids:
+            bits |= self._bit[program_id]
+        return bits
+
+    def has(self, mask: int, program_id: int) -> bool:
+        return bool(mask & self._bit[program_id])
+
+    def members(self, mask: int) -> list[int]:
+        """The ids in ``mask``, in id order."""
+        bits = bin(mask)[:1:-1]  # lowest bit first (str.find walks it in C)
+        found = []
+        at = bits.find("1")
+        while at != -1:
+            found.append(self.ids[at])
+            at = bits.find("1", at + 1)
+        return found
+
+
+@dataclass(frozen=True)
+class Matches:
+    programs: Programs  # the candidates, and the twins dedupe looked at
+    masks: dict[Search, int]  # each search's matches among the candidates
+
+
 async def matches(
     session: AsyncSession,
     searches: Iterable[Search],
     candidates: Collection[int],
     *,
     today: dt.date,
-) -> dict[Search, frozenset[int]]:
+) -> Matches:
     """Each search's matches among ``candidates`` (program ids)."""
     wanted = set(searches)
     twins: dict[int, set[int]] = {}
     if any(search.dedupe for search in wanted):
         twins = await v1_repository.earlier_twins(session, sorted(candidates))
     # The twins' own matches decide whether a candidate is shadowed: they are asked too.
-    pool = frozenset(candidates).union(*twins.values())
+    programs = Programs(set(candidates).union(*twins.values()))
     atoms = set().union(*(search.atoms() for search in wanted)) if wanted else set()
-    found = await _atom_matches(session, atoms, pool, today=today)
-    result: dict[Search, frozenset[int]] = {}
+    found = await _atom_matches(session, atoms, programs, today=today)
+    twin_masks = {program_id: programs.mask(ids) for program_id, ids in twins.items()}
+    within = programs.mask(candidates)
+    clauses: dict[tuple[ProgramFilters, ...], int] = {}
+    masks: dict[Search, int] = {}
     for search in wanted:
-        matched = pool
+        matched = programs.everything
         for clause in search.clauses:
-            matched = matched & frozenset().union(*(found[atom] for atom in clause))
+            if clause not in clauses:
+                clauses[clause] = functools.reduce(operator.or_, (found[a] for a in clause), 0)
+            matched &= clauses[clause]
         if search.dedupe:
-            matched = frozenset(i for i in matched if not twins.get(i, set()) & matched)
-        result[search] = matched & frozenset(candidates)
-    return result
+            shadowed = [
+                program_id
+                for program_id, twin_mask in twin_masks.items()
+                if twin_mask & matched and programs.has(matched, program_id)
+            ]
+            matched &= ~programs.mask(shadowed)
+        masks[search] = matched & within
+    return Matches(programs, masks)
 
 
 async def _atom_matches(
     session: AsyncSession,
     atoms: Collection[ProgramFilters],
-    candidates: Collection[int],
+    programs: Programs,
     *,
     today: dt.date,
-) -> dict[ProgramFilters, frozenset[int]]:
+) -> dict[ProgramFilters, int]:
     dialect = session.get_bind().dialect.name
     if any(atom.q for atom in atoms):
         await plan_for_search(session)
-    ids = sorted(candidates)
-    found: dict[ProgramFilters, frozenset[int]] = {}
+    ids = programs.ids
+    found: dict[ProgramFilters, int] = {}
     for atom in atoms:
         where = v1_repository.conditions(atom, dialect=dialect, today=today)
         if not where:  # a q with no words: it lists everything
-            found[atom] = frozenset(ids)
+            found[atom] = programs.everything
             continue
-        matched: set[int] = set()
+        matched = 0
         for start in range(0, len(ids), IDS_PER_STATEMENT):
-            chunk = ids[start : start + IDS_PER_STATEMENT]
-            statement = select(SupportProgram.id).where(SupportProgram.id.in_(chunk), *where)
-            matched.update(await session.scalars(statement))
-        found[atom] = frozenset(matched)
+            among = _among(ids[start : start + IDS_PER_STATEMENT], dialect)
+            statement = select(SupportProgram.id).where(among, *where)
+            matched |= programs.mask(await session.scalars(statement))
+        found[atom] = matched
     return found
+
+
+def _among(ids: list[int], dialect: str) -> ColumnElement[bool]:
+    """``id IN ids``; on PostgreSQL as one array parameter, not thousands of bound ones (each
+    atom's statement would otherwise be compiled with all of them)."""
+    if dialect == "postgresql":
+        return SupportProgram.id == any_(literal(ids, ARRAY(Integer)))
+    return SupportProgram.id.in_(ids)

@@ -7,16 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, insert, or_, select, update
+from sqlalchemy import ColumnElement, Table, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.alerts.messages import Kind, ProgramLine
+from paperwork.db import IDS_PER_STATEMENT
 from paperwork.models import Alert, AlertDelivery, AlertPassLock, SupportProgram
 from paperwork.vocabulary import DeliveryStatus
 
 SP = SupportProgram
+DELIVERIES = cast(Table, AlertDelivery.__table__)
 
 
 async def active_alerts(session: AsyncSession) -> Sequence[Alert]:
@@ -53,9 +55,25 @@ async def recent_messages(
 
 
 async def queue(session: AsyncSession, deliveries: Sequence[dict[str, Any]]) -> None:
-    """The messages, as ``alert_deliveries`` rows."""
+    """The messages, as ``alert_deliveries`` rows (one executemany: a pass may queue ten
+    thousand)."""
     if deliveries:
-        await session.execute(insert(AlertDelivery), list(deliveries))
+        await session.execute(insert(DELIVERIES), list(deliveries))
+
+
+async def mark_checked(
+    session: AsyncSession, alert_ids: Sequence[int], *, until: dt.datetime
+) -> None:
+    """The alerts' passes looked at everything before ``until``."""
+    for start in range(0, len(alert_ids), IDS_PER_STATEMENT):
+        chunk = alert_ids[start : start + IDS_PER_STATEMENT]
+        await session.execute(update(Alert).where(Alert.id.in_(chunk)).values(checked_until=until))
+
+
+async def mark_digested(session: AsyncSession, slots: dict[int, dt.datetime]) -> None:
+    """The digests sent for these scheduled times (alert id → slot)."""
+    for alert_id, slot in slots.items():
+        await session.execute(update(Alert).where(Alert.id == alert_id).values(last_digest_at=slot))
 
 
 async def programs(session: AsyncSession, program_ids: Sequence[int]) -> list[ProgramLine]:
