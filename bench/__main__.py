@@ -8,9 +8,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
 import logging
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,6 +24,7 @@ from typing import Any
 import httpx
 
 from bench import database, load, queries, report
+from bench.load import ROOT
 from bench.server import RssSampler, Server, ServerFailed
 from bench.targets import Target, targets
 from paperwork.config import Settings
@@ -46,6 +49,8 @@ class Options:
     smoke: bool
     keep_db: bool
     results_dir: Path | None  # None: print only
+    alerts: int  # alerts_match: active alerts
+    alert_programs: int  # alerts_match: programs the collection run adds
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
@@ -58,6 +63,10 @@ def parse_options(argv: list[str] | None = None) -> Options:
     parser.add_argument("--seed", type=int, default=6, help="synthetic data seed")
     parser.add_argument("--batch-size", type=int, default=1_000, help="items per ingest batch")
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--alerts", type=int, help="alerts_match: active alerts (10000; smoke 200)")
+    parser.add_argument(
+        "--alert-programs", type=int, help="alerts_match: programs one run adds (1000; smoke 50)"
+    )
     parser.add_argument("--smoke", action="store_true", help="a small, quick run")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
     parser.add_argument(
@@ -82,6 +91,8 @@ def parse_options(argv: list[str] | None = None) -> Options:
         keep_db=args.keep_db,
         # Smoke figures compare with nothing: they go to the results only when asked to.
         results_dir=pick(args.results_dir, report.RESULTS_DIR, None),
+        alerts=pick(args.alerts, 10_000, 200),
+        alert_programs=pick(args.alert_programs, 1_000, 50),
     )
 
 
@@ -162,6 +173,30 @@ def _measure(
     return measured
 
 
+def _alerts_match(options: Options, database_url: str) -> dict[str, Any]:
+    """The alerts pass, measured last (it adds programs) in a process of its own (its peak RSS
+    is the alert worker's)."""
+    say(
+        f"alerts_match: {options.alerts:,} alerts, a run adding {options.alert_programs:,} "
+        "programs, one evaluation pass"
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "bench.alerts",
+        database_url,
+        f"--alerts={options.alerts}",
+        f"--new-programs={options.alert_programs}",
+        f"--seed={options.seed}",
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ServerFailed(f"alerts_match failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    say(f"  {result['messages']:,} messages queued in {result['seconds']:.2f} s")
+    return result
+
+
 def run(options: Options, workdir: Path) -> dict[str, Any]:
     tool = load.tool_for(options.loadgen)
     load_before = os.getloadavg()
@@ -205,6 +240,9 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
         server.start()
         say(f"server on {server.base_url} with {options.workers} workers; load: {tool}")
         measured = _measure(server, options, tool, detail_id, database_url)
+        server.stop()
+        server = None
+        measured["alerts_match"] = _alerts_match(options, database_url)
     finally:
         if server is not None:
             server.stop()
@@ -228,6 +266,8 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
             "batch_size": options.batch_size,
             "loadgen": tool,
             "smoke": options.smoke,
+            "alerts": options.alerts,
+            "alert_programs": options.alert_programs,
         },
         "ingest": report.ingest_entry(ingest),
         **measured,

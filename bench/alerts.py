@@ -66,7 +66,9 @@ def saved_search(rng: random.Random) -> dict[str, Any]:
     return query
 
 
-def _alert_rows(count: int, owners: list[int], *, seed: int, now: dt.datetime) -> list[dict[str, Any]]:
+def _alert_rows(
+    count: int, owners: list[int], *, seed: int, now: dt.datetime
+) -> list[dict[str, Any]]:
     rng = random.Random(f"alerts:{seed}")
     rows = []
     for n in range(count):
@@ -124,7 +126,9 @@ async def _add_programs(database: Database, settings: Settings, count: int, seed
     return added
 
 
-async def measure(database_url: str, *, alerts: int, new_programs: int, seed: int) -> dict[str, Any]:
+async def measure(
+    database_url: str, *, alerts: int, new_programs: int, seed: int
+) -> dict[str, Any]:
     settings = Settings(_env_file=None, database_url=database_url, scheduler=False)
     database = Database(database_url, pool_size=2)
     try:

@@ -122,6 +122,16 @@ def render(report: dict[str, Any]) -> str:
         f"budget ≤{rss['budget_mb']:.0f} MB  {rss_verdict}",
         f"errors   {report['errors']}" + ("" if report["errors"] == 0 else "  (the run fails)"),
     ]
+    alerts = report.get("alerts_match")
+    if alerts:
+        alerts_verdict = "ok" if alerts["within_budget"] else "MISS"
+        lines.append(
+            f"alerts   {alerts['alerts']:,} alerts ({alerts['distinct_searches']:,} distinct "
+            f"searches), a run adding {alerts['new_programs']:,} programs: "
+            f"{alerts['messages']:,} messages queued in {alerts['seconds']:.2f} s, "
+            f"peak RSS {alerts['peak_rss_mb']:.0f} MB  budget ≤{alerts['budget_max_seconds']:g} s, "
+            f"≤{alerts['budget_max_rss_mb']:.0f} MB  {alerts_verdict}"
+        )
     searches = report.get("searches")
     if searches:
         kinds = ", ".join(f"{kind} {count:,}" for kind, count in searches["kinds"].items())

@@ -91,8 +91,13 @@ def test_smoke_run_measures_every_target_without_errors(tmp_path: Path) -> None:
     assert searches["first_pages"] == 4_000 and searches["kinds"] == queries.COUNTS
     # Cursor pages when the server pages by cursor (a 2,000-program load has fewer pages).
     assert searches["cursor_pages"] > 100 or not searches["cursors"]
+    # The alerts pass: every alert evaluated against the run's programs, some of them told.
+    alerts = result["alerts_match"]
+    assert (alerts["alerts"], alerts["new_programs"]) == (200, 50)
+    assert alerts["messages"] > 0 and alerts["peak_rss_mb"] > 0
     # The table went to stdout; the database is gone afterwards.
     assert "collection_list" in done.stdout and "ingest" in done.stdout
+    assert "messages queued" in done.stdout
     name = next(w for w in done.stderr.split() if w.startswith("paperwork_bench_"))
     assert not asyncio.run(_database_exists(server_url, name))
 

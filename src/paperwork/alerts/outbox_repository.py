@@ -67,7 +67,10 @@ async def mark_checked(
     """The alerts' passes looked at everything before ``until``."""
     for start in range(0, len(alert_ids), IDS_PER_STATEMENT):
         chunk = alert_ids[start : start + IDS_PER_STATEMENT]
-        await session.execute(update(Alert).where(Alert.id.in_(chunk)).values(checked_until=until))
+        statement = update(Alert).where(Alert.id.in_(chunk)).values(checked_until=until)
+        # (The session's Alert objects are not brought up to date: evaluating the IN for each
+        # of ten thousand objects would cost more than the pass.)
+        await session.execute(statement.execution_options(synchronize_session=False))
 
 
 async def mark_digested(session: AsyncSession, slots: dict[int, dt.datetime]) -> None:
