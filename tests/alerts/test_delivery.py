@@ -330,3 +330,23 @@ async def test_two_passes_at_once_queue_each_message_once(
     passes = [delivery.queue_due(db, now=clock.now, tz=SEOUL) for _ in range(2)]
     assert sorted(await asyncio.gather(*passes)) == [0, 1]
     assert len(await _deliveries(db)) == 1
+
+
+async def test_more_programs_than_one_message_takes_go_out_with_the_next_passes(
+    db: Database,
+    clock: Clock,
+    make_program: Any,
+    webhook: Any,
+    make_alert: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(evaluation, "MAX_PROGRAMS_PER_MESSAGE", 2)
+    await make_alert([webhook.url("/hook")])
+    _later(clock, seconds=1)
+    made = [await make_program(title=f"새 공고 {n}") for n in range(5)]
+    for _ in range(4):
+        # Far past the look-back between passes: the alert's kept mark finds the rest.
+        _later(clock, hours=1)
+        await _pass(db, clock)
+    assert [d.program_ids for d in await _deliveries(db)] == [made[:2], made[2:4], made[4:]]
+    assert len(webhook.requests) == 3

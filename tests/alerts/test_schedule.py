@@ -1,17 +1,19 @@
 """When alerts tell (alerts/delivery.py): a moved deadline once per change; deadline reminders
-D-N once per program and offset, for open programs only; daily and weekly digests at their time
-in Asia/Seoul, each slot once, with what came since the last one. The test clock stands at noon
-KST on 2026-12-15 (a Tuesday)."""
+D-N once per program, offset and deadline, for open programs only; daily and weekly digests at
+their time in Asia/Seoul, each slot once, with what came since the last one. The test clock
+stands at noon KST on 2026-12-15 (a Tuesday)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+from sqlalchemy import update
+
 from apptest import Clock
 from paperwork.alerts import delivery
 from paperwork.db import Database
-from paperwork.models import ProgramChange
+from paperwork.models import ProgramChange, SupportProgram
 from paperwork.timeutil import SEOUL
 
 NAME = "마감 알림"
@@ -52,6 +54,26 @@ async def test_a_reminder_goes_once_per_program_and_offset_for_open_programs_onl
     assert len(webhook.requests) == 2
     assert "닷새 남은 공고" in webhook.requests[1].json["message"]
     assert "사흘 남은 공고" not in webhook.requests[1].json["message"]
+
+
+async def test_a_moved_deadline_gets_its_own_reminders(
+    db: Database, clock: Clock, make_program: Any, webhook: Any, make_alert: Any
+) -> None:
+    today = clock.now.astimezone(SEOUL).date()
+    program = await make_program(title="연장된 공고", apply_end=today + dt.timedelta(days=3))
+    await make_alert([webhook.url("/hook")], name=NAME, notify=["reminders"], reminder_days=[3])
+    await _pass(db, clock)
+    assert len(webhook.requests) == 1
+    clock.now += dt.timedelta(days=1)  # the deadline was extended by a day: D-3 again
+    async with db.session_scope() as session:
+        moved = today + dt.timedelta(days=4)
+        await session.execute(
+            update(SupportProgram).where(SupportProgram.id == program).values(apply_end=moved)
+        )
+    await _pass(db, clock)
+    await _pass(db, clock)
+    assert _titles(webhook) == ["[Paperwork] 마감 D-3 지원사업 1건 — 마감 알림"] * 2
+    assert "연장된 공고" in webhook.requests[1].json["message"]
 
 
 async def test_a_daily_digest_comes_at_its_time_once_with_what_came_since(
