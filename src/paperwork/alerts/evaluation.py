@@ -44,6 +44,11 @@ MAX_PROGRAMS_PER_MESSAGE = 200
 Told = dict[tuple[int, str, str], dict[int, dt.datetime]]
 
 
+def _told_key(kind: str, reminder_days: int | None) -> str:
+    """How ``Told`` names a telling (only a reminder has an offset)."""
+    return kind if reminder_days is None else f"reminder:{reminder_days}"
+
+
 def feed_url(public_url: str | None, query: dict[str, Any]) -> str | None:
     """The saved search's RSS feed on this service, when its public address is known."""
     if not public_url:
@@ -86,7 +91,7 @@ class _Telling:
 
     @property
     def key(self) -> str:
-        return self.kind.value if self.reminder_days is None else f"reminder:{self.reminder_days}"
+        return _told_key(self.kind.value, self.reminder_days)
 
     def untold(self, told: dict[int, dt.datetime]) -> list[Candidate]:
         if not told:
@@ -156,13 +161,13 @@ async def evaluate(
     """Every message ``alerts`` would queue now."""
     today = today_in(tz, now=now)
     searches: dict[int, matching.Search] = {}
-    split: dict[str, matching.Search] = {}  # by the query's text: alerts share searches
+    by_text: dict[str, matching.Search] = {}  # alerts share searches
     for alert in alerts:
         text = json.dumps(alert.query, sort_keys=True)
         try:
-            if text not in split:
-                split[text] = matching.split(AlertQuery.model_validate(alert.query).filters(tz))
-            searches[alert.id] = split[text]
+            if text not in by_text:
+                by_text[text] = matching.split(AlertQuery.model_validate(alert.query).filters(tz))
+            searches[alert.id] = by_text[text]
         except InvalidInput as exc:  # saved before a rule it breaks: the others still go out
             log.warning("alerts.query_invalid alert=%s error=%s", alert.id, exc)
     alerts = [alert for alert in alerts if alert.id in searches]
@@ -195,8 +200,7 @@ async def _told(
         session, since=since_earliest, reminders_since=today_starts
     )
     for alert_id, url, kind, days, program_ids, queued_at in rows:
-        key = kind if kind != Kind.reminder.value else f"reminder:{days}"
-        heard = told.setdefault((alert_id, url, key), {})
+        heard = told.setdefault((alert_id, url, _told_key(kind, days)), {})
         for program_id in program_ids:
             if program_id in window.programs and heard.get(program_id, queued_at) <= queued_at:
                 heard[program_id] = queued_at
