@@ -13,6 +13,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from paperwork import __version__
+from paperwork.ai import v1_router as ai_v1_router
+from paperwork.ai.gateway import Gateway
 from paperwork.alerts import v1_router as alerts_v1_router
 from paperwork.cache import AnswerCache
 from paperwork.config import Settings
@@ -95,6 +97,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.telemetry = Telemetry()
+    app.state.ai = Gateway.from_settings(settings)
     install_error_handlers(app)
     routers = (
         ops_seed_router,
@@ -104,6 +107,7 @@ def create_app(
         runs_v1_router,
         v1_stats_router,
         alerts_v1_router,
+        ai_v1_router,
         dashboard_router,
     )
     for module in routers:

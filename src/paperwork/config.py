@@ -73,6 +73,17 @@ class Settings(BaseSettings):
     mss_api_url: str = "https://apis.data.go.kr/1421000/mssBizService_v2/getbizList_v2"
     data_go_kr_key: SecretStr | None = None
 
+    # The AI gateway (issue 14). The keys, the daily cap and the defaults are in the key file
+    # (.env.ai); these say where the providers are (None: their own public APIs; a proxy or a
+    # test server can stand in) and what the gateway offers.
+    openai_base_url: str | None = None
+    anthropic_base_url: str | None = None
+    gemini_base_url: str | None = None
+    clova_ocr_url: str | None = None  # the CLOVA OCR domain's invoke URL (…/general)
+    ai_default_provider: str = "openai"  # when a request names none (if it is configured)
+    ai_prices_file: Path | None = None  # replaces or extends the packaged price table
+    ai_token_daily_limit_usd: float | None = None  # each token's own daily cap (None: none)
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:

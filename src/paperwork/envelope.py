@@ -51,12 +51,18 @@ def ok(data: Any, *, status_code: int = 200, headers: dict[str, str] | None = No
     )
 
 
-def failure(message: str, status_code: int, headers: dict[str, str] | None = None) -> Any:
-    return OrjsonResponse(
-        {"success": False, "timestamp": now_iso(), "error": message},
-        status_code=status_code,
-        headers=headers,
-    )
+def failure(
+    message: str,
+    status_code: int,
+    headers: dict[str, str] | None = None,
+    *,
+    code: str | None = None,
+) -> Any:
+    """The failure envelope; ``code`` (a stable name a client may branch on) only when given."""
+    body: dict[str, Any] = {"success": False, "timestamp": now_iso(), "error": message}
+    if code is not None:
+        body["code"] = code
+    return OrjsonResponse(body, status_code=status_code, headers=headers)
 
 
 class Envelope(BaseModel, Generic[T]):
@@ -69,6 +75,7 @@ class ErrorEnvelope(BaseModel):
     success: Literal[False] = False
     timestamp: str
     error: str
+    code: str | None = None  # a stable name for failures a client may act on
 
 
 def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:

@@ -18,13 +18,27 @@ log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
-    status_code = 400
+    """A failure the client should see: its HTTP status, its message, and for a failure a
+    client may act on, a stable ``code`` (and headers such as ``Retry-After``)."""
 
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+    status_code = 400
+    code: str | None = None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.message = message
+        self.headers = headers
         if status_code is not None:
             self.status_code = status_code
+        if code is not None:
+            self.code = code
 
 
 class Forbidden(AppError):
@@ -76,8 +90,10 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError, OSEr
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> Any:
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return failure(exc.message, exc.status_code, headers)
+        headers = dict(exc.headers or {})
+        if exc.status_code == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        return failure(exc.message, exc.status_code, headers or None, code=exc.code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> Any:

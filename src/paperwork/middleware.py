@@ -77,6 +77,8 @@ class RequestContextMiddleware:
             return
         started = time.perf_counter()
         request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        # For the handlers (request.state.request_id): the AI usage log keeps it.
+        scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
         client = (scope.get("client") or ("unknown", 0))[0]
         status = 500

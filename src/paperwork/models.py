@@ -291,3 +291,40 @@ class AlertPassLock(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AISpend(Base):
+    """The AI spend of one Asia/Seoul day for a scope ("all", or "token:<id>" under its own cap),
+    in nano-dollars: what finished calls cost, and what calls in flight hold (issue 14)."""
+
+    __tablename__ = "ai_spend"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(40), primary_key=True)
+    spent_nanos: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved_nanos: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AIUsage(Base):
+    """One AI or OCR call: who, which provider and model, tokens, cost, how long, how it ended.
+    Never the prompt, the answer or a key."""
+
+    __tablename__ = "ai_usage"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(64))
+    token_id: Mapped[int | None] = mapped_column(
+        ForeignKey("admin_tokens.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # chat, ocr, summary
+    provider: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(100))
+    tokens_in: Mapped[int] = mapped_column(Integer, default=0)
+    tokens_out: Mapped[int] = mapped_column(Integer, default=0)
+    cost_nanos: Mapped[int] = mapped_column(BigInteger, default=0)
+    reserved_nanos: Mapped[int] = mapped_column(BigInteger, default=0)
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # ok, failed, refused, abandoned
+    error: Mapped[str | None] = mapped_column(String(64))
+    day: Mapped[dt.date] = mapped_column(Date, index=True)  # Asia/Seoul
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

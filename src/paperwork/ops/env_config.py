@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from paperwork.ai.gateway import Gateway
+from paperwork.ai.prices import NANOS_PER_USD
 from paperwork.config import SECRET_KEYS, KeyFile
 from paperwork.ops.seed_schemas import (
     AIConfig,
     CLIConfig,
     EnvConfig,
     EnvMeta,
+    GatewayConfig,
     NaverConfig,
     SystemConfig,
 )
@@ -25,7 +28,21 @@ def mask(value: str) -> str:
     return "****" + (value[-4:] if len(value) >= MIN_LENGTH_TO_SHOW_TAIL else "")
 
 
-def env_config(keys: KeyFile, *, now: dt.datetime) -> EnvConfig:
+def gateway_config(gateway: Gateway) -> GatewayConfig:
+    offered = list(gateway.providers)
+    return GatewayConfig(
+        providers=offered,
+        defaultProvider=gateway.default_provider,
+        defaultModels={name: gateway.models[name] for name in offered},
+        models={name: gateway.prices.models(name) for name in offered},
+        maxTokens=gateway.max_tokens_default,
+        temperature=gateway.temperature_default,
+        dailyCostLimitUsd=gateway.caps.everyone / NANOS_PER_USD,
+        endpoints={"chat": "/api/v1/ai/chat", "usage": "/api/v1/ai/usage"},
+    )
+
+
+def env_config(keys: KeyFile, gateway: Gateway, *, now: dt.datetime) -> EnvConfig:
     return EnvConfig(
         naver=NaverConfig(
             ocrApiKey=mask(keys.get("NAVER_OCR_API_KEY")),
@@ -47,6 +64,7 @@ def env_config(keys: KeyFile, *, now: dt.datetime) -> EnvConfig:
             temperature=keys.get_float("TEMPERATURE_DEFAULT", 0.7),
             dailyCostLimit=keys.get_float("DAILY_COST_LIMIT_USD", 50),
         ),
+        gateway=gateway_config(gateway),
         meta=EnvMeta(
             timestamp=now.isoformat(),
             keysFound=len(keys.values),

@@ -72,7 +72,7 @@ async def metrics_prometheus(request: Request, session: SessionDep) -> Response:
     tags=OPS,
 )
 async def get_env_config(request: Request, now: NowDep) -> Any:
-    return ok(env_config(request.app.state.settings.keys, now=now))
+    return ok(env_config(request.app.state.settings.keys, request.app.state.ai, now=now))
 
 
 @router.get(

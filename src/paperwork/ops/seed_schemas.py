@@ -139,6 +139,19 @@ class EnvMeta(BaseModel):
     source: str
 
 
+class GatewayConfig(BaseModel):
+    """What a client needs to use the AI gateway (issue 14) instead of keys of its own."""
+
+    providers: list[str] = Field(description="The chat providers this server offers.")
+    defaultProvider: str | None
+    defaultModels: dict[str, str] = Field(description="Each offered provider's default model.")
+    models: dict[str, list[str]] = Field(description="The models each provider has a price for.")
+    maxTokens: int
+    temperature: float
+    dailyCostLimitUsd: float
+    endpoints: dict[str, str] = Field(description="The gateway's paths, by name.")
+
+
 class EnvConfig(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -146,6 +159,7 @@ class EnvConfig(BaseModel):
     ai: AIConfig
     cli: CLIConfig
     system: SystemConfig
+    gateway: GatewayConfig
     meta: EnvMeta = Field(alias="_meta")  # the seed's key; pydantic fields can't start with _
 
 

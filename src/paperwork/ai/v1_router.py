@@ -1,0 +1,91 @@
+"""``/api/v1/ai``: chat with the server's providers under the daily cost cap (any token), and the
+usage report (admin)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from paperwork.ai import gateway, usage_service
+from paperwork.ai.v1_schemas import ChatIn, ChatOut, UsageReport
+from paperwork.auth.dependency import AdminDep, CallerDep
+from paperwork.clock import NowDep
+from paperwork.db import SessionDep
+from paperwork.envelope import Envelope, error_responses, ok
+from paperwork.timeutil import SEOUL
+
+router = APIRouter(prefix="/api/v1/ai", tags=["ai"])
+
+# One event of a streamed answer, as the OpenAPI document describes it.
+SSE_EVENT = {
+    "type": "object",
+    "required": ["event", "data"],
+    "properties": {
+        "event": {"type": "string", "enum": ["delta", "done", "error"]},
+        "data": {
+            "type": "string",
+            "description": "JSON: {text} (delta); {provider, model, usage, cost_usd} (done); "
+            "{error, code} (error).",
+        },
+    },
+}
+
+
+def _context(request: Request, caller: Any, now: dt.datetime) -> gateway.Context:
+    return gateway.Context(
+        database=request.app.state.db,
+        gateway=request.app.state.ai,
+        token_id=caller.id,
+        request_id=getattr(request.state, "request_id", ""),
+        now=now,
+        tz=SEOUL,
+    )
+
+
+@router.post(
+    "/chat",
+    response_model=Envelope[ChatOut],
+    responses={
+        200: {"content": {"text/event-stream": {"schema": SSE_EVENT}}},
+        **error_responses(401, 422, 429, 502, 503, 504),
+    },
+    summary="AI 채팅 (서버의 키로, 일일 비용 한도 안에서)",
+    description=(
+        "`stream: true`이면 Server-Sent Events로 답합니다: `delta` 이벤트(`{text}`)가 이어지고, "
+        "마지막에 `done`(`{provider, model, usage, cost_usd}`) 또는 `error`(`{error, code}`)."
+    ),
+)
+async def chat(request: Request, body: ChatIn, caller: CallerDep, now: NowDep) -> Any:
+    context = _context(request, caller, now)
+    if not body.stream:
+        return ok(await gateway.chat(context, body))
+    events = await gateway.open_stream(context, body)
+    return StreamingResponse(_sse(events), media_type="text/event-stream")
+
+
+async def _sse(events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
+    async for event in events:
+        data = orjson.dumps(event["data"]).decode()
+        yield f"event: {event['event']}\ndata: {data}\n\n".encode()
+
+
+@router.get(
+    "/usage",
+    response_model=Envelope[UsageReport],
+    responses=error_responses(401, 403, 422),
+    summary="AI 사용량: 일·공급자·모델별 호출, 토큰, 비용과 오늘의 한도 (관리자)",
+)
+async def usage(
+    request: Request,
+    session: SessionDep,
+    _admin: AdminDep,
+    now: NowDep,
+    days: Annotated[int, Query(ge=1, le=366)] = 30,
+) -> Any:
+    report = await usage_service.report(session, request.app.state.ai, days=days, now=now, tz=SEOUL)
+    return ok(report)
