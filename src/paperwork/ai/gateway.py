@@ -1,24 +1,23 @@
 """The AI gateway: which providers this server offers (a key in ``.env.ai``, and for Anthropic
 and Gemini the seed's ``CLAUDE_CLI_ENABLED`` / ``GEMINI_CLI_ENABLED`` switches), at what price,
-under which caps; and a chat call made under the budget — reserve, call, settle, record."""
+under which caps; and a chat call made under the budget (``metering``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import jsonschema
 
-from paperwork.ai import budget, budget_repository
-from paperwork.ai.prices import NANOS_PER_USD, PriceTable, UnknownPrice, load_prices
+from paperwork.ai import budget
+from paperwork.ai.budget import Reservation
+from paperwork.ai.metering import Caller, Cost, Metered, hold, metered, settle
+from paperwork.ai.prices import NANOS_PER_USD, Price, PriceTable, UnknownPrice, load_prices
 from paperwork.ai.providers import (
-    Answer,
     AnthropicProvider,
     ChatCall,
     ChatMessage,
@@ -31,9 +30,7 @@ from paperwork.ai.providers import (
 )
 from paperwork.ai.v1_schemas import ChatIn, ChatOut, UsageOut
 from paperwork.config import Settings
-from paperwork.db import Database
 from paperwork.errors import AppError, InvalidInput
-from paperwork.timeutil import today_in
 
 log = logging.getLogger(__name__)
 
@@ -143,11 +140,16 @@ class Prepared:
 
     provider: Provider
     call: ChatCall
-    price_model: str
-    most_nanos: int
+    price: Price
+    metered: Metered
+
+    def cost(self, usage: Usage) -> Cost:
+        return Cost(
+            self.price.cost_nanos(tokens_in=usage.tokens_in, tokens_out=usage.tokens_out), usage
+        )
 
 
-def prepare(gateway: Gateway, request: ChatIn) -> Prepared:
+def prepare(gateway: Gateway, request: ChatIn, *, kind: str = "chat") -> Prepared:
     provider = gateway.provider(request.provider)
     model = request.model or gateway.models[provider.name]
     try:
@@ -171,58 +173,49 @@ def prepare(gateway: Gateway, request: ChatIn) -> Prepared:
     )
     prompt = estimate_prompt_tokens(call.messages, json.dumps(schema) if schema else "")
     most = price.cost_nanos(tokens_in=prompt, tokens_out=call.max_tokens)
-    return Prepared(provider, call, model, most)
+    return Prepared(provider, call, price, Metered(kind, provider.name, model, most))
 
 
-@dataclass
-class Context:
-    """Who calls, when, and where the usage goes."""
-
-    database: Database
-    gateway: Gateway
-    token_id: int
-    request_id: str
-    now: dt.datetime
-    tz: ZoneInfo
-
-
-async def chat(context: Context, request: ChatIn) -> ChatOut:
+async def chat(caller: Caller, gateway: Gateway, request: ChatIn) -> ChatOut:
     """One chat call under the budget (``stream: false``)."""
-    prepared = prepare(context.gateway, request)
-    reservation = await _reserve(context, prepared)
-    started = time.perf_counter()
+    prepared = prepare(gateway, request)
     try:
-        answer = await prepared.provider.chat(prepared.call)
+        answer, cost = await metered(
+            caller,
+            prepared.metered,
+            lambda: prepared.provider.chat(prepared.call),
+            lambda answer: prepared.cost(answer.usage),
+        )
     except ProviderFailure as failure:
-        await _finish(context, prepared, reservation, None, started, failure.kind.value)
         raise provider_error(failure) from None
-    cost = await _finish(context, prepared, reservation, answer.usage, started, None)
-    parsed = _checked_json(answer, prepared.call.json_schema)
+    parsed = checked_json(answer.text, prepared.call.json_schema)
     return ChatOut(
         text=answer.text,
         json=parsed,
         provider=prepared.provider.name,
         model=prepared.call.model,
         usage=UsageOut(tokens_in=answer.usage.tokens_in, tokens_out=answer.usage.tokens_out),
-        cost_usd=cost / NANOS_PER_USD,
+        cost_usd=cost.nanos / NANOS_PER_USD,
     )
 
 
-async def open_stream(context: Context, request: ChatIn) -> AsyncIterator[dict[str, Any]]:
+async def open_stream(
+    caller: Caller, gateway: Gateway, request: ChatIn
+) -> AsyncIterator[dict[str, Any]]:
     """``stream: true``: the budget is held before the first byte (so a refusal is a plain 429),
     then the events — ``delta`` with text, and ``done`` with usage and cost (or ``error``).
     A stream the client leaves early is charged its whole reservation: the provider may well
     have billed the tokens it generated."""
-    prepared = prepare(context.gateway, request)
-    reservation = await _reserve(context, prepared)
-    return _stream_events(context, prepared, reservation)
+    prepared = prepare(gateway, request)
+    held = await hold(caller, prepared.metered)
+    return _stream_events(caller, prepared, held)
 
 
 async def _stream_events(
-    context: Context, prepared: Prepared, reservation: budget.Reservation
+    caller: Caller, prepared: Prepared, held: Reservation
 ) -> AsyncIterator[dict[str, Any]]:
     started = time.perf_counter()
-    usage: Usage | None = None
+    usage = Usage(0, 0)
     settled = False
     try:
         async for piece in prepared.provider.stream(prepared.call):
@@ -230,128 +223,39 @@ async def _stream_events(
                 usage = piece
             else:
                 yield {"event": "delta", "data": {"text": piece}}
-        cost = await _finish(context, prepared, reservation, usage or Usage(0, 0), started, None)
+        cost = prepared.cost(usage)
+        await settle(caller, prepared.metered, held, cost, started, None)
         settled = True
         yield {
             "event": "done",
             "data": {
                 "provider": prepared.provider.name,
                 "model": prepared.call.model,
-                "usage": {
-                    "tokens_in": usage.tokens_in if usage else 0,
-                    "tokens_out": usage.tokens_out if usage else 0,
-                },
-                "cost_usd": cost / NANOS_PER_USD,
+                "usage": {"tokens_in": usage.tokens_in, "tokens_out": usage.tokens_out},
+                "cost_usd": cost.nanos / NANOS_PER_USD,
             },
         }
     except ProviderFailure as failure:
-        await _finish(context, prepared, reservation, None, started, failure.kind.value)
+        await settle(caller, prepared.metered, held, None, started, failure.kind.value)
         settled = True
         error = provider_error(failure)
         yield {"event": "error", "data": {"error": error.message, "code": error.code}}
     finally:
         if not settled:  # the client went away mid-stream
-            await _finish_abandoned(context, prepared, reservation, started)
+            everything = Cost(held.nanos)
+            await settle(
+                caller, prepared.metered, held, everything, started, "client_disconnected",
+                status="abandoned",
+            )  # fmt: skip
 
 
-async def _reserve(context: Context, prepared: Prepared) -> budget.Reservation:
-    try:
-        return await budget.reserve(
-            context.database,
-            nanos=prepared.most_nanos,
-            token_id=context.token_id,
-            caps=context.gateway.caps,
-            now=context.now,
-            tz=context.tz,
-        )
-    except budget.OverBudget:
-        await _record(context, prepared, None, 0, 0, 0.0, "refused", "daily_cost_limit")
-        raise
-
-
-async def _finish(
-    context: Context,
-    prepared: Prepared,
-    reservation: budget.Reservation,
-    usage: Usage | None,
-    started: float,
-    error: str | None,
-) -> int:
-    """Settle the reservation to the real cost (nothing for a failed call) and record it."""
-    price = context.gateway.prices.of(prepared.provider.name, prepared.price_model)
-    cost = 0
-    if usage is not None:
-        cost = price.cost_nanos(tokens_in=usage.tokens_in, tokens_out=usage.tokens_out)
-    await budget.settle(context.database, reservation, spent=cost)
-    status = "ok" if error is None else "failed"
-    await _record(
-        context,
-        prepared,
-        usage,
-        cost,
-        reservation.nanos,
-        time.perf_counter() - started,
-        status,
-        error,
-    )
-    return cost
-
-
-async def _finish_abandoned(
-    context: Context, prepared: Prepared, reservation: budget.Reservation, started: float
-) -> None:
-    await budget.settle(context.database, reservation, spent=reservation.nanos)
-    await _record(
-        context,
-        prepared,
-        None,
-        reservation.nanos,
-        reservation.nanos,
-        time.perf_counter() - started,
-        "abandoned",
-        "client_disconnected",
-    )
-
-
-async def _record(
-    context: Context,
-    prepared: Prepared,
-    usage: Usage | None,
-    cost: int,
-    reserved: int,
-    seconds: float,
-    status: str,
-    error: str | None,
-) -> None:
-    async with context.database.session_scope() as session:
-        await budget_repository.record(
-            session,
-            {
-                "request_id": context.request_id,
-                "token_id": context.token_id,
-                "kind": "chat",
-                "provider": prepared.provider.name,
-                "model": prepared.call.model,
-                "tokens_in": usage.tokens_in if usage else 0,
-                "tokens_out": usage.tokens_out if usage else 0,
-                "cost_nanos": cost,
-                "reserved_nanos": reserved,
-                "duration_ms": round(seconds * 1000),
-                "status": status,
-                "error": error,
-                "day": today_in(context.tz, now=context.now),
-                "created_at": context.now,
-            },
-        )
-
-
-def _checked_json(answer: Answer, schema: dict[str, Any] | None) -> Any:
+def checked_json(text: str, schema: dict[str, Any] | None) -> Any:
     """The answer as JSON valid against ``schema``; a clear 502 when the model did not comply
     (the call is still charged: the provider billed it)."""
     if schema is None:
         return None
     try:
-        value = json.loads(answer.text)
+        value = json.loads(text)
         jsonschema.validate(value, schema, cls=jsonschema.Draft202012Validator)
     except json.JSONDecodeError as exc:
         raise AppError(

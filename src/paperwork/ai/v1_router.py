@@ -12,11 +12,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
 from paperwork.ai import gateway, usage_service
+from paperwork.ai.metering import Caller
 from paperwork.ai.v1_schemas import ChatIn, ChatOut, UsageReport
 from paperwork.auth.dependency import AdminDep, CallerDep
 from paperwork.clock import NowDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
+from paperwork.models import AdminToken
 from paperwork.timeutil import SEOUL
 
 router = APIRouter(prefix="/api/v1/ai", tags=["ai"])
@@ -36,11 +38,12 @@ SSE_EVENT = {
 }
 
 
-def _context(request: Request, caller: Any, now: dt.datetime) -> gateway.Context:
-    return gateway.Context(
+def caller_of(request: Request, token: AdminToken, now: dt.datetime) -> Caller:
+    """The metering's view of who calls: shared by every paid endpoint."""
+    return Caller(
         database=request.app.state.db,
-        gateway=request.app.state.ai,
-        token_id=caller.id,
+        caps=request.app.state.ai.caps,
+        token_id=token.id,
         request_id=getattr(request.state, "request_id", ""),
         now=now,
         tz=SEOUL,
@@ -61,10 +64,10 @@ def _context(request: Request, caller: Any, now: dt.datetime) -> gateway.Context
     ),
 )
 async def chat(request: Request, body: ChatIn, caller: CallerDep, now: NowDep) -> Any:
-    context = _context(request, caller, now)
+    who, ai = caller_of(request, caller, now), request.app.state.ai
     if not body.stream:
-        return ok(await gateway.chat(context, body))
-    events = await gateway.open_stream(context, body)
+        return ok(await gateway.chat(who, ai, body))
+    events = await gateway.open_stream(who, ai, body)
     return StreamingResponse(_sse(events), media_type="text/event-stream")
 
 
