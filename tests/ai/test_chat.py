@@ -281,5 +281,5 @@ async def test_env_config_tells_clients_what_the_gateway_offers_and_no_key(
     }
     assert MODELS["openai"] in gateway["models"]["openai"]
     assert (gateway["maxTokens"], gateway["dailyCostLimitUsd"]) == (800, 1.0)
-    assert gateway["endpoints"]["chat"] == "/api/v1/ai/chat"
+    assert gateway["endpoints"]["chat"] == "/api/v1/ai/chat" and gateway["ocr"] is True
     _assert_no_key(fake, answer.text)

@@ -16,6 +16,7 @@ import jsonschema
 from paperwork.ai import budget
 from paperwork.ai.budget import Reservation
 from paperwork.ai.metering import Caller, Cost, Metered, hold, metered, settle
+from paperwork.ai.ocr import ClovaOcr, file_format
 from paperwork.ai.prices import NANOS_PER_USD, Price, PriceTable, UnknownPrice, load_prices
 from paperwork.ai.providers import (
     AnthropicProvider,
@@ -28,7 +29,7 @@ from paperwork.ai.providers import (
     ProviderFailure,
     Usage,
 )
-from paperwork.ai.v1_schemas import ChatIn, ChatOut, UsageOut
+from paperwork.ai.v1_schemas import ChatIn, ChatOut, OcrLine, OcrOut, UsageOut
 from paperwork.config import Settings
 from paperwork.errors import AppError, InvalidInput
 
@@ -86,6 +87,7 @@ class Gateway:
     default_provider: str | None
     max_tokens_default: int
     temperature_default: float
+    ocr: ClovaOcr | None = None
     models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
 
     @classmethod
@@ -105,6 +107,9 @@ class Gateway:
             providers["gemini"] = GeminiProvider(
                 key=key, base_url=settings.gemini_base_url, timeout=timeout
             )
+        ocr = None
+        if (secret := keys.get("NAVER_OCR_API_KEY")) and settings.clova_ocr_url:
+            ocr = ClovaOcr(secret=secret, url=settings.clova_ocr_url, timeout=timeout)
         default: str | None = settings.ai_default_provider
         if default not in providers:
             default = next(iter(providers), None)
@@ -119,6 +124,7 @@ class Gateway:
             default_provider=default,
             max_tokens_default=keys.get_int("MAX_TOKENS_DEFAULT", 2000),
             temperature_default=keys.get_float("TEMPERATURE_DEFAULT", 0.7),
+            ocr=ocr,
         )
 
     def provider(self, name: str | None) -> Provider:
@@ -247,6 +253,40 @@ async def _stream_events(
                 caller, prepared.metered, held, everything, started, "client_disconnected",
                 status="abandoned",
             )  # fmt: skip
+
+
+async def read_document(caller: Caller, gateway: Gateway, data: bytes) -> OcrOut:
+    """The text of an image or PDF through CLOVA OCR, under the budget (a price per call)."""
+    if gateway.ocr is None:
+        raise AppError(
+            "OCR is not configured on this server (NAVER_OCR_API_KEY and PAPERWORK_CLOVA_OCR_URL)",
+            status_code=503,
+            code="provider_not_configured",
+        )
+    kind = file_format(data)
+    if kind is None:
+        raise InvalidInput("the file is not a PNG, JPEG, TIFF or PDF", code="unsupported_file")
+    ocr = gateway.ocr
+    try:
+        price = gateway.prices.of(ocr.name, ocr.model)
+    except UnknownPrice as exc:
+        raise InvalidInput(str(exc), code="unknown_model_price") from None
+    per_call = price.cost_nanos(calls=1)
+    call = Metered("ocr", ocr.name, ocr.model, per_call)
+    try:
+        reading, cost = await metered(
+            caller, call, lambda: ocr.read(data, kind), lambda _reading: Cost(per_call)
+        )
+    except ProviderFailure as failure:
+        raise provider_error(failure) from None
+    return OcrOut(
+        text=reading.text,
+        lines=[
+            OcrLine(text=line.text, confidence=line.confidence, box=line.box)
+            for line in reading.lines
+        ],
+        cost_usd=cost.nanos / NANOS_PER_USD,
+    )
 
 
 def checked_json(text: str, schema: dict[str, Any] | None) -> Any:

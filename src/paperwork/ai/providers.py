@@ -81,7 +81,7 @@ class Provider(Protocol):
         ...
 
 
-def _kind_of_status(status: int) -> Failure:
+def kind_of_status(status: int) -> Failure:
     if status in (401, 403):
         return Failure.auth
     if status == 429:
@@ -91,7 +91,7 @@ def _kind_of_status(status: int) -> Failure:
     return Failure.unavailable if status >= 500 else Failure.rejected
 
 
-def _retry_after(headers: Mapping[str, str] | None) -> int | None:
+def retry_after(headers: Mapping[str, str] | None) -> int | None:
     value = headers.get("retry-after") if headers is not None else None
     return int(value) if value is not None and value.isdigit() else None
 
@@ -162,7 +162,7 @@ def _openai_failure(exc: openai.APIError) -> ProviderFailure:
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         return ProviderFailure(
-            _kind_of_status(status), status=status, retry_after=_retry_after(exc.response.headers)
+            kind_of_status(status), status=status, retry_after=retry_after(exc.response.headers)
         )
     return ProviderFailure(Failure.unavailable)
 
@@ -239,7 +239,7 @@ def _anthropic_failure(exc: anthropic.APIError) -> ProviderFailure:
     if isinstance(exc, anthropic.APIStatusError):
         status = exc.status_code
         return ProviderFailure(
-            _kind_of_status(status), status=status, retry_after=_retry_after(exc.response.headers)
+            kind_of_status(status), status=status, retry_after=retry_after(exc.response.headers)
         )
     return ProviderFailure(Failure.unavailable)
 
@@ -312,5 +312,5 @@ def _gemini_failure(exc: Exception) -> ProviderFailure:
         # Google answers a bad key with 400 INVALID_ARGUMENT (reason API_KEY_INVALID).
         if status == 400 and "API_KEY" in json.dumps(exc.details, default=str):
             return ProviderFailure(Failure.auth, status=status)
-        return ProviderFailure(_kind_of_status(status), status=status)
+        return ProviderFailure(kind_of_status(status), status=status)
     return ProviderFailure(Failure.unavailable)

@@ -1,5 +1,5 @@
-"""``/api/v1/ai``: chat with the server's providers under the daily cost cap (any token), and the
-usage report (admin)."""
+"""``/api/v1/ai``: chat with the server's providers and OCR a document, under the daily cost cap
+(any token); the usage report (admin)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,18 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from paperwork.ai import gateway, usage_service
 from paperwork.ai.metering import Caller
-from paperwork.ai.v1_schemas import ChatIn, ChatOut, UsageReport
+from paperwork.ai.ocr import MAX_BYTES
+from paperwork.ai.v1_schemas import ChatIn, ChatOut, OcrOut, UsageReport
 from paperwork.auth.dependency import AdminDep, CallerDep
 from paperwork.clock import NowDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
+from paperwork.errors import AppError
 from paperwork.models import AdminToken
 from paperwork.timeutil import SEOUL
 
@@ -75,6 +77,25 @@ async def _sse(events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
     async for event in events:
         data = orjson.dumps(event["data"]).decode()
         yield f"event: {event['event']}\ndata: {data}\n\n".encode()
+
+
+@router.post(
+    "/ocr",
+    response_model=Envelope[OcrOut],
+    responses=error_responses(401, 413, 422, 429, 502, 503, 504),
+    summary="문서 OCR (NAVER CLOVA OCR: PNG, JPEG, TIFF, PDF, 20 MB 이하)",
+)
+async def ocr(
+    request: Request,
+    caller: CallerDep,
+    now: NowDep,
+    file: Annotated[UploadFile, File(description="An image or a PDF, at most 20 MB.")],
+) -> Any:
+    data = await file.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise AppError("the file is larger than 20 MB", status_code=413, code="file_too_large")
+    ai = request.app.state.ai
+    return ok(await gateway.read_document(caller_of(request, caller, now), ai, data))
 
 
 @router.get(

@@ -66,6 +66,18 @@ class ChatOut(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class OcrLine(BaseModel):
+    text: str
+    confidence: float = Field(description="The lowest of its words' confidences (0–1).")
+    box: list[list[float]] = Field(description="The corners [x, y] around the line, clockwise.")
+
+
+class OcrOut(BaseModel):
+    text: str = Field(description="The lines, one per line.")
+    lines: list[OcrLine]
+    cost_usd: float
+
+
 class UsageRow(BaseModel):
     day: dt.date
     provider: str

@@ -38,7 +38,12 @@ def gateway_config(gateway: Gateway) -> GatewayConfig:
         maxTokens=gateway.max_tokens_default,
         temperature=gateway.temperature_default,
         dailyCostLimitUsd=gateway.caps.everyone / NANOS_PER_USD,
-        endpoints={"chat": "/api/v1/ai/chat", "usage": "/api/v1/ai/usage"},
+        ocr=gateway.ocr is not None,
+        endpoints={
+            "chat": "/api/v1/ai/chat",
+            "ocr": "/api/v1/ai/ocr",
+            "usage": "/api/v1/ai/usage",
+        },
     )
 
 

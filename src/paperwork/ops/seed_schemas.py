@@ -146,6 +146,7 @@ class GatewayConfig(BaseModel):
     defaultProvider: str | None
     defaultModels: dict[str, str] = Field(description="Each offered provider's default model.")
     models: dict[str, list[str]] = Field(description="The models each provider has a price for.")
+    ocr: bool = Field(description="Whether POST /api/v1/ai/ocr is configured (CLOVA OCR).")
     maxTokens: int
     temperature: float
     dailyCostLimitUsd: float
