@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from paperwork import __version__
+from paperwork.ai import summary_router as ai_summary_router
 from paperwork.ai import v1_router as ai_v1_router
 from paperwork.ai.gateway import Gateway
 from paperwork.alerts import v1_router as alerts_v1_router
@@ -108,6 +109,7 @@ def create_app(
         v1_stats_router,
         alerts_v1_router,
         ai_v1_router,
+        ai_summary_router,
         dashboard_router,
     )
     for module in routers:

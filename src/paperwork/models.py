@@ -328,3 +328,21 @@ class AIUsage(Base):
     error: Mapped[str | None] = mapped_column(String(64))
     day: Mapped[dt.date] = mapped_column(Date, index=True)  # Asia/Seoul
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProgramSummary(Base):
+    """An AI summary of one version of a program's announcement (``content_hash``: of exactly
+    what the model was given), so an unchanged program is never summarised twice. A row whose
+    ``status`` is "making" holds the place while one request makes it (issue 14)."""
+
+    __tablename__ = "program_summaries"
+
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("support_programs.id", ondelete="CASCADE"), primary_key=True
+    )
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))  # making, done
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    provider: Mapped[str] = mapped_column(String(16))
+    model: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

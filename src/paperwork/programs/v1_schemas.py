@@ -66,6 +66,26 @@ class ChangeRead(BaseModel):
     to: str | None
 
 
+class SummaryRead(BaseModel):
+    """A program's AI summary (``POST /api/v1/programs/{id}/summary`` makes it)."""
+
+    summary: str = Field(description="3–5 sentences, Korean.")
+    target: str | None = Field(description="지원대상")
+    excluded: str | None = Field(description="제외대상")
+    support: str | None = Field(description="지원내용")
+    amount: str | None = Field(description="지원규모(금액)")
+    period: str | None = Field(description="신청기간")
+    how_to_apply: str | None = Field(description="신청방법")
+    contact: str | None = Field(description="문의처")
+    provider: str
+    model: str
+    created_at: dt.datetime
+    current: bool = Field(
+        description="Made from the announcement as it is now (false: it changed since; "
+        "POST again for a new one)."
+    )
+
+
 class ProgramDetail(ProgramRead):
     description: str | None
     required_documents: list[str]
@@ -77,6 +97,9 @@ class ProgramDetail(ProgramRead):
     also_on: list[ProgramRead] = Field(
         description="The same program announced on other portals (same normalised title, "
         "agency and deadline)."
+    )
+    summary: SummaryRead | None = Field(
+        default=None, description="The latest AI summary, if one was made."
     )
 
 

@@ -15,7 +15,10 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paperwork.ai import summaries_repository
+from paperwork.ai.summary_content import content_hash
 from paperwork.errors import InvalidInput, NotFound
+from paperwork.models import ProgramSummary, SupportProgram
 from paperwork.portals.catalog import portal_name
 from paperwork.programs import cursor, exports, json_columns, v1_repository
 from paperwork.programs.program_status import d_day, program_status
@@ -27,6 +30,7 @@ from paperwork.programs.v1_schemas import (
     ProgramPage,
     ProgramRead,
     ProgramSort,
+    SummaryRead,
 )
 from paperwork.search.highlight import description_snippet, highlight_title
 from paperwork.search.query import SearchQuery, parse_query
@@ -197,6 +201,25 @@ async def get_program(session: AsyncSession, program_id: int, *, today: dt.date)
             for row in history
         ],
         also_on=[program_item(row, today) for row in elsewhere],
+        summary=await stored_summary(session, program),
+    )
+
+
+async def stored_summary(session: AsyncSession, program: SupportProgram) -> SummaryRead | None:
+    """The program's latest AI summary, and whether it was made from the program as it is."""
+    found = await summaries_repository.latest(session, program.id)
+    if found is None or found.summary is None:
+        return None
+    return summary_read(found, current=found.content_hash == content_hash(program))
+
+
+def summary_read(found: ProgramSummary, *, current: bool) -> SummaryRead:
+    return SummaryRead(
+        **(found.summary or {}),
+        provider=found.provider,
+        model=found.model,
+        created_at=found.created_at,
+        current=current,
     )
 
 
