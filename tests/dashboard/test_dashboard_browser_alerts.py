@@ -158,7 +158,7 @@ async def test_an_alert_made_in_the_form_is_listed_tested_paused_and_deleted(
         session.add(
             AlertDelivery(
                 alert_id=alert.id, channel=alert.channels[0], kind="new",
-                title=f"[Paperwork] {WORD} 새 공고 2건", text="-", markdown="-", html="-",
+                title=f"[Paperwork] {WORD} 새 공고 2건",
                 program_ids=[1, 2], status="failed", attempts=5, next_attempt_at=now,
                 last_error="HTTP 404 <b>Not Found</b>", created_at=now,
             )

@@ -85,6 +85,19 @@ export function onTokenChange(listener) {
   listener(Boolean(getToken()));
 }
 
+/** An admin read for a page that works without it: null when no token was entered in this tab
+ * or it is refused — never asks for one. */
+export async function adminIfSignedIn(path, query) {
+  const token = getToken();
+  if (!token) return null;
+  try {
+    return await request("GET", path, { query, token });
+  } catch (error) {
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) return null;
+    throw error;
+  }
+}
+
 /** An admin call: asks for the token once per tab; a refused token (401) asks again. */
 export async function admin(method, path, body) {
   let reason = "";

@@ -1,6 +1,7 @@
-// 지원사업 상세: every field, attachments, change history and the same program on other portals.
+// 지원사업 상세: every field, the AI summary, attachments, change history and the same program on
+// other portals.
 
-import { ApiError, get } from "../api.js";
+import { ApiError, admin, get } from "../api.js";
 import {
   PROGRAM_STATUS, dDayBadge, errorBox, externalLink, formatDate, formatDateTime, h, loading,
   portalLabel,
@@ -76,6 +77,54 @@ function alsoOn(program) {
   );
 }
 
+// The AI summary's fields (api: SummaryRead), in the order a founder reads them.
+const SUMMARY_FIELDS = [
+  ["target", "지원대상"],
+  ["excluded", "제외대상"],
+  ["support", "지원내용"],
+  ["amount", "지원규모(금액)"],
+  ["period", "신청기간"],
+  ["how_to_apply", "신청방법"],
+  ["contact", "문의처"],
+];
+
+function summaryBody(summary) {
+  if (!summary) return [h("p", { class: "muted" }, "아직 AI 요약이 없습니다.")];
+  const stale = summary.current ? [] : [h("p", { class: "alert alert-warning", role: "note" },
+    "공고 내용이 이 요약을 만든 뒤에 바뀌었습니다. 새로 요약하려면 버튼을 누르세요.")];
+  return [
+    ...stale,
+    h("p", { class: "summary-text" }, summary.summary),
+    h("dl", { class: "detail-list summary-fields" },
+      SUMMARY_FIELDS.map(([key, label]) => entry(label, summary[key] || "—"))),
+    h("p", { class: "hint" }, `${summary.provider} · ${summary.model} · ${formatDateTime(summary.created_at)}`),
+  ];
+}
+
+// "AI 요약": the stored summary, and a button that makes one (the server answers the stored one
+// without a call while the announcement is unchanged).
+function summarySection(program) {
+  const body = h("div", { class: "summary-body" }, ...summaryBody(program.summary));
+  const outcome = h("p", { class: "summary-outcome", role: "status" });
+  const button = h("button", { type: "button", class: "button" }, "AI 요약");
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    outcome.className = "summary-outcome muted";
+    outcome.textContent = "요약하는 중…";
+    try {
+      const summary = await admin("POST", `/api/v1/programs/${program.id}/summary`);
+      body.replaceChildren(...summaryBody(summary));
+      outcome.textContent = "";
+    } catch (error) {
+      outcome.className = "summary-outcome error-text";
+      outcome.textContent = error.cancelled ? error.message : `요약하지 못했습니다: ${error.message}`;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return section("AI 요약", body, h("div", { class: "summary-actions" }, button, outcome));
+}
+
 function remaining(program) {
   if (program.d_day === null) return "—";
   if (program.d_day < 0) return `${-program.d_day}일 지남`;
@@ -110,6 +159,7 @@ function content(program) {
       entry("원문", externalLink(program.url, program.url || "—")),
       entry("수집 원본", program.raw_url ? externalLink(program.raw_url, `원본 기록 #${program.raw_id ?? "?"}`) : "—"),
     )),
+    summarySection(program),
     section("사업 내용", program.description
       ? h("p", { class: "description" }, program.description)
       : h("p", { class: "muted" }, "내용이 없습니다.")),

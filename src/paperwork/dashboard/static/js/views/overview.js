@@ -1,6 +1,6 @@
 // 현황: totals, a card per portal, and the 30-day chart.
 
-import { apiUrl, get } from "../api.js";
+import { adminIfSignedIn, apiUrl, get } from "../api.js";
 import { renderDailyChart } from "../chart.js";
 import {
   badge, errorBox, formatDateTime, formatNumber, h, loading, portalLabel, relativeTime,
@@ -30,7 +30,31 @@ function stat(label, value, note, kind) {
   return h("div", { class: "stat" }, h("dt", {}, label), h("dd", { class: kind ? `stat-${kind}` : null }, value, note ? h("small", {}, note) : null));
 }
 
-function totals(status, daily) {
+// Today's AI spend (Asia/Seoul) against the daily cap: the cap from /env-config, the spend from
+// the admin-only usage report when a token was entered in this tab.
+async function aiSpend() {
+  const [config, usage] = await Promise.all([
+    get("/env-config"),
+    adminIfSignedIn("/api/v1/ai/usage", { days: 1 }).catch(() => null),
+  ]);
+  return { limit: config.gateway.dailyCostLimitUsd, spent: usage ? usage.today_spent_usd : null };
+}
+
+function usd(value) {
+  return `$${value.toFixed(value > 0 && value < 0.01 ? 4 : 2)}`;
+}
+
+function aiStat(spend) {
+  if (!spend || spend.error) return stat("오늘 AI 비용", "—");
+  if (spend.spent === null) {
+    return stat("오늘 AI 비용", `한도 ${usd(spend.limit)}`, "관리자 토큰을 입력하면 사용액이 보입니다", "compact");
+  }
+  const share = spend.limit > 0 ? Math.round((spend.spent / spend.limit) * 100) : 0;
+  const kind = share >= 90 ? "compact stat-warn" : "compact";
+  return stat("오늘 AI 비용", `${usd(spend.spent)} / ${usd(spend.limit)}`, `${share}%`, kind);
+}
+
+function totals(status, daily, spend) {
   return h(
     "dl",
     { class: "stats", "aria-label": "전체 합계" },
@@ -40,6 +64,7 @@ function totals(status, daily) {
     stat("오늘 실패한 실행", formatNumber(status.errors), "회"),
     stat("다음 예약 실행", status.next_scheduled ? formatDateTime(status.next_scheduled) : "없음", null, "time"),
     stat("마지막 수집", status.last_scraping ? formatDateTime(status.last_scraping) : "없음", null, "time"),
+    aiStat(spend),
   );
 }
 
@@ -99,18 +124,19 @@ export async function renderOverview(view) {
 
   let cleanupChart = null;
   const load = async () => {
-    const [status, configs, daily, degraded] = await settle([
+    const [status, configs, daily, degraded, spend] = await settle([
       get("/scraping-dashboard", { action: "scraping_status" }),
       get("/scraping-config"),
       get("/api/v1/stats/daily", { days: CHART_DAYS }),
       degradedPortals(),
+      aiSpend(),
     ]);
 
     if (status.error) {
       summary.replaceChildren(errorBox(status.error, reload));
       cards.replaceChildren();
     } else {
-      summary.replaceChildren(totals(status, daily));
+      summary.replaceChildren(totals(status, daily, spend));
       const portalIds = status.portal_stats.map((entry) => entry.portal_id);
       const lastRuns = await settle(portalIds.map((portalId) => get("/api/v1/runs", { portal_id: portalId, limit: 1 })));
       const configById = configs.error ? {} : Object.fromEntries(configs.map((config) => [config.portal_id, config]));
