@@ -84,6 +84,7 @@ def create_app(
             if loop is not None:
                 await loop
             await database.dispose()
+            await app.state.ai.aclose()
             log.info("app.stopped")
 
     app = FastAPI(

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = logging.getLogger(__name__)
@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     ai_default_provider: str = "openai"  # when a request names none (if it is configured)
     ai_prices_file: Path | None = None  # replaces or extends the packaged price table
     ai_token_daily_limit_usd: float | None = None  # each token's own daily cap (None: none)
+    ai_requests_per_minute: int = Field(default=30, ge=1)  # paid calls per token (per process)
 
     @field_validator("database_url")
     @classmethod

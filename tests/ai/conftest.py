@@ -4,6 +4,7 @@ app configured to reach them, and a client token."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
@@ -21,9 +22,14 @@ DAILY_LIMIT_USD = 1.0
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeProviders]:
+def fake(caplog: pytest.LogCaptureFixture) -> Iterator[FakeProviders]:
+    """The fake providers; and after the test, no log line of it holds any of their keys."""
+    caplog.set_level(logging.DEBUG)
     with FakeProviders() as providers:
+        keys = dict(providers.keys)
         yield providers
+    logged = caplog.text
+    assert not [name for name, key in keys.items() if key in logged]
 
 
 def _write_key_file(path: Path, fake: FakeProviders, **extra: object) -> Path:
@@ -51,9 +57,10 @@ def write_keys(tmp_path: Path, fake: FakeProviders) -> Callable[..., Path]:
 def ai_settings(
     db: Database, write_keys: Callable[..., Path], fake: FakeProviders
 ) -> Callable[..., Settings]:
-    """Settings reaching the fake providers; keyword arguments go into the key file."""
+    """Settings reaching the fake providers; keyword arguments go into the key file, except
+    ``settings``: a dict of Settings fields."""
 
-    def make(**extra: object) -> Settings:
+    def make(settings: dict[str, object] | None = None, **extra: object) -> Settings:
         key_file = write_keys(**extra)
         return Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -64,6 +71,7 @@ def ai_settings(
             anthropic_base_url=fake.anthropic_base_url,
             gemini_base_url=fake.gemini_base_url,
             clova_ocr_url=fake.clova_url,
+            **(settings or {}),
         )
 
     return make

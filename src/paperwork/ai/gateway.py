@@ -32,6 +32,7 @@ from paperwork.ai.providers import (
 from paperwork.ai.v1_schemas import ChatIn, ChatOut, OcrLine, OcrOut, UsageOut
 from paperwork.config import Settings
 from paperwork.errors import AppError, InvalidInput
+from paperwork.middleware import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +88,7 @@ class Gateway:
     default_provider: str | None
     max_tokens_default: int
     temperature_default: float
+    limiter: RateLimiter
     ocr: ClovaOcr | None = None
     models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
 
@@ -124,8 +126,16 @@ class Gateway:
             default_provider=default,
             max_tokens_default=keys.get_int("MAX_TOKENS_DEFAULT", 2000),
             temperature_default=keys.get_float("TEMPERATURE_DEFAULT", 0.7),
+            limiter=RateLimiter(settings.ai_requests_per_minute),
             ocr=ocr,
         )
+
+    async def aclose(self) -> None:
+        """Close the providers' connection pools (at the app's shutdown)."""
+        for provider in self.providers.values():
+            await provider.aclose()
+        if self.ocr is not None:
+            await self.ocr.aclose()
 
     def provider(self, name: str | None) -> Provider:
         chosen = name or self.default_provider

@@ -55,6 +55,9 @@ class ClovaOcr:
             timeout=timeout, transport=httpx.AsyncHTTPTransport(retries=2)
         )
 
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
     async def read(self, data: bytes, kind: str) -> Reading:
         message = {
             "version": "V2",

@@ -80,6 +80,8 @@ class Provider(Protocol):
         """Text deltas, then the Usage."""
         ...
 
+    async def aclose(self) -> None: ...
+
 
 def kind_of_status(status: int) -> Failure:
     if status in (401, 403):
@@ -113,6 +115,9 @@ class OpenAIProvider:
         self._client = openai.AsyncOpenAI(
             api_key=key, base_url=base_url, timeout=timeout, max_retries=RETRIES
         )
+
+    async def aclose(self) -> None:
+        await self._client.close()
 
     def _arguments(self, call: ChatCall) -> dict[str, Any]:
         arguments: dict[str, Any] = {
@@ -189,6 +194,9 @@ class AnthropicProvider:
             api_key=key, base_url=base_url, timeout=timeout, max_retries=RETRIES
         )
 
+    async def aclose(self) -> None:
+        await self._client.close()
+
     def _arguments(self, call: ChatCall) -> dict[str, Any]:
         system = [m.content for m in call.messages if m.role is Role.system]
         if call.json_schema is not None:
@@ -256,6 +264,9 @@ class GeminiProvider:
             base_url=base_url, timeout=int(timeout * 1000), retry_options=retry
         )
         self._client = genai.Client(api_key=key, http_options=options)
+
+    async def aclose(self) -> None:
+        await self._client.aio.aclose()
 
     def _arguments(self, call: ChatCall) -> dict[str, Any]:
         system = [m.content for m in call.messages if m.role is Role.system]

@@ -9,10 +9,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 
 from paperwork.ai import summaries
-from paperwork.ai.v1_router import caller_of
+from paperwork.ai.v1_router import PayingCaller
 from paperwork.ai.v1_schemas import ProviderName
-from paperwork.auth.dependency import CallerDep
-from paperwork.clock import NowDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
 from paperwork.errors import NotFound
@@ -38,11 +36,10 @@ ProgramId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 async def make_summary(
     request: Request,
     program_id: ProgramId,
-    caller: CallerDep,
-    now: NowDep,
+    who: PayingCaller,
     provider: Annotated[ProviderName | None, Query()] = None,
 ) -> Any:
-    who, ai = caller_of(request, caller, now), request.app.state.ai
+    ai = request.app.state.ai
     found, made = await summaries.summarise(who, ai, program_id, provider=provider)
     return ok(summary_read(found, current=True), status_code=201 if made else 200)
 

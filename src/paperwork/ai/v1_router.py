@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import math
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Query, Request, UploadFile
 from fastapi.responses import StreamingResponse
 
 from paperwork.ai import gateway, usage_service
@@ -20,7 +20,6 @@ from paperwork.clock import NowDep
 from paperwork.db import SessionDep
 from paperwork.envelope import Envelope, error_responses, ok
 from paperwork.errors import AppError
-from paperwork.models import AdminToken
 from paperwork.timeutil import SEOUL
 
 router = APIRouter(prefix="/api/v1/ai", tags=["ai"])
@@ -40,16 +39,29 @@ SSE_EVENT = {
 }
 
 
-def caller_of(request: Request, token: AdminToken, now: dt.datetime) -> Caller:
-    """The metering's view of who calls: shared by every paid endpoint."""
+async def paying_caller(request: Request, token: CallerDep, now: NowDep) -> Caller:
+    """Who calls a paid endpoint, within the token's own request rate (429 past it; the
+    service-wide limiter counts per address, this one per token)."""
+    ai = request.app.state.ai
+    wait = ai.limiter.acquire(f"token:{token.id}")
+    if wait:
+        raise AppError(
+            "too many AI requests from this token: try again shortly",
+            status_code=429,
+            code="rate_limited",
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
     return Caller(
         database=request.app.state.db,
-        caps=request.app.state.ai.caps,
+        caps=ai.caps,
         token_id=token.id,
         request_id=getattr(request.state, "request_id", ""),
         now=now,
         tz=SEOUL,
     )
+
+
+PayingCaller = Annotated[Caller, Depends(paying_caller)]
 
 
 @router.post(
@@ -65,8 +77,8 @@ def caller_of(request: Request, token: AdminToken, now: dt.datetime) -> Caller:
         "마지막에 `done`(`{provider, model, usage, cost_usd}`) 또는 `error`(`{error, code}`)."
     ),
 )
-async def chat(request: Request, body: ChatIn, caller: CallerDep, now: NowDep) -> Any:
-    who, ai = caller_of(request, caller, now), request.app.state.ai
+async def chat(request: Request, body: ChatIn, who: PayingCaller) -> Any:
+    ai = request.app.state.ai
     if not body.stream:
         return ok(await gateway.chat(who, ai, body))
     events = await gateway.open_stream(who, ai, body)
@@ -87,15 +99,13 @@ async def _sse(events: AsyncIterator[dict[str, Any]]) -> AsyncIterator[bytes]:
 )
 async def ocr(
     request: Request,
-    caller: CallerDep,
-    now: NowDep,
+    who: PayingCaller,
     file: Annotated[UploadFile, File(description="An image or a PDF, at most 20 MB.")],
 ) -> Any:
     data = await file.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise AppError("the file is larger than 20 MB", status_code=413, code="file_too_large")
-    ai = request.app.state.ai
-    return ok(await gateway.read_document(caller_of(request, caller, now), ai, data))
+    return ok(await gateway.read_document(who, request.app.state.ai, data))
 
 
 @router.get(
