@@ -19,6 +19,7 @@ from paperwork.ai.metering import Caller, Cost, Metered, hold, metered, settle
 from paperwork.ai.ocr import ClovaOcr, file_format
 from paperwork.ai.prices import NANOS_PER_USD, Price, PriceTable, UnknownPrice, load_prices
 from paperwork.ai.providers import (
+    Answer,
     AnthropicProvider,
     ChatCall,
     ChatMessage,
@@ -192,16 +193,21 @@ def prepare(gateway: Gateway, request: ChatIn, *, kind: str = "chat") -> Prepare
     return Prepared(provider, call, price, Metered(kind, provider.name, model, most))
 
 
+async def ask(caller: Caller, prepared: Prepared) -> tuple[Answer, Cost]:
+    """A prepared chat call under the budget (a ProviderFailure is charged nothing, raised)."""
+    return await metered(
+        caller,
+        prepared.metered,
+        lambda: prepared.provider.chat(prepared.call),
+        lambda answer: prepared.cost(answer.usage),
+    )
+
+
 async def chat(caller: Caller, gateway: Gateway, request: ChatIn) -> ChatOut:
     """One chat call under the budget (``stream: false``)."""
     prepared = prepare(gateway, request)
     try:
-        answer, cost = await metered(
-            caller,
-            prepared.metered,
-            lambda: prepared.provider.chat(prepared.call),
-            lambda answer: prepared.cost(answer.usage),
-        )
+        answer, cost = await ask(caller, prepared)
     except ProviderFailure as failure:
         raise provider_error(failure) from None
     parsed = checked_json(answer.text, prepared.call.json_schema)

@@ -161,15 +161,21 @@ class OpenAIProvider:
             raise _openai_failure(exc) from None
 
 
-def _openai_failure(exc: openai.APIError) -> ProviderFailure:
-    if isinstance(exc, openai.APITimeoutError):
+def _sdk_failure(exc: Exception, *, timeout: type[Exception]) -> ProviderFailure:
+    """An OpenAI or Anthropic SDK error (the two SDKs share their error classes' shape)."""
+    if isinstance(exc, timeout):
         return ProviderFailure(Failure.timeout)
-    if isinstance(exc, openai.APIStatusError):
-        status = exc.status_code
+    status = getattr(exc, "status_code", None)
+    if isinstance(status, int):
+        headers = getattr(getattr(exc, "response", None), "headers", None)
         return ProviderFailure(
-            kind_of_status(status), status=status, retry_after=retry_after(exc.response.headers)
+            kind_of_status(status), status=status, retry_after=retry_after(headers)
         )
     return ProviderFailure(Failure.unavailable)
+
+
+def _openai_failure(exc: openai.APIError) -> ProviderFailure:
+    return _sdk_failure(exc, timeout=openai.APITimeoutError)
 
 
 def _none() -> Usage:
@@ -242,14 +248,7 @@ class AnthropicProvider:
 
 
 def _anthropic_failure(exc: anthropic.APIError) -> ProviderFailure:
-    if isinstance(exc, anthropic.APITimeoutError):
-        return ProviderFailure(Failure.timeout)
-    if isinstance(exc, anthropic.APIStatusError):
-        status = exc.status_code
-        return ProviderFailure(
-            kind_of_status(status), status=status, retry_after=retry_after(exc.response.headers)
-        )
-    return ProviderFailure(Failure.unavailable)
+    return _sdk_failure(exc, timeout=anthropic.APITimeoutError)
 
 
 # --- Gemini ---------------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Any
 
 from paperwork.ai import summaries_repository
-from paperwork.ai.gateway import Gateway, checked_json, prepare, provider_error
-from paperwork.ai.metering import Caller, metered
+from paperwork.ai.gateway import Gateway, ask, checked_json, prepare, provider_error
+from paperwork.ai.metering import Caller
 from paperwork.ai.providers import ProviderFailure, Role
 from paperwork.ai.summary_content import content_hash, content_of
 from paperwork.ai.v1_schemas import ChatIn, ChatMessageIn, JsonSchemaFormat, ResponseFormat
@@ -94,12 +94,7 @@ async def summarise(
             headers={"Retry-After": "10"},
         )
     try:
-        answer, _cost = await metered(
-            caller,
-            prepared.metered,
-            lambda: prepared.provider.chat(prepared.call),
-            lambda answer: prepared.cost(answer.usage),
-        )
+        answer, _cost = await ask(caller, prepared)
         fields = checked_json(answer.text, SUMMARY_SCHEMA)
     except BaseException as exc:
         async with database.session_scope() as session:
