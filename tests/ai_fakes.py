@@ -311,8 +311,11 @@ class FakeProviders:
             )
 
     def _hold(self, seconds: float) -> None:
-        if seconds > 0:
-            self._stopping.wait(seconds)
+        # Short sleeps, not Event.wait(seconds): under `make test-future`'s libfaketime a timed
+        # wait's absolute deadline is two years away from the kernel's clock and never comes.
+        deadline = time.monotonic() + seconds
+        while not self._stopping.is_set() and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.02))
 
     def _leave(self) -> None:
         with self._lock:
