@@ -12,6 +12,8 @@ from typing import Annotated, Any
 import orjson
 from fastapi import Depends, Request
 from sqlalchemy import MetaData, event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -90,6 +92,13 @@ def json_dumps(value: Any) -> str:
 # orjson for the JSON columns (payloads, attachments): several times faster than json, and
 # every ingested item goes through it.
 JSON_CODEC: dict[str, Any] = {"json_serializer": json_dumps, "json_deserializer": orjson.loads}
+
+
+def insert_or_skip(dialect: str, entity: Any, values: dict[str, Any]) -> Any:
+    """``INSERT … ON CONFLICT DO NOTHING`` in the dialect's own syntax (both databases have it):
+    a row made once however many requests race to make it."""
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    return insert(entity).values(values).on_conflict_do_nothing()
 
 
 # Ids bound in one statement's IN list: well under both databases' limits on parameters.

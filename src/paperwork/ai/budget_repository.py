@@ -9,10 +9,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import func, select, true, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paperwork.db import insert_or_skip
 from paperwork.models import AISpend, AIUsage
 
 
@@ -60,9 +59,8 @@ async def spend_of(session: AsyncSession, *, day: dt.date, scope: str) -> tuple[
 
 
 async def _ensure(session: AsyncSession, day: dt.date, scope: str) -> None:
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(AISpend).values(day=day, scope=scope, spent_nanos=0, reserved_nanos=0)
-    await session.execute(statement.on_conflict_do_nothing())
+    values = {"day": day, "scope": scope, "spent_nanos": 0, "reserved_nanos": 0}
+    await session.execute(insert_or_skip(session.get_bind().dialect.name, AISpend, values))
 
 
 async def record(session: AsyncSession, usage: dict[str, Any]) -> None:

@@ -7,10 +7,9 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paperwork.db import insert_or_skip
 from paperwork.models import ProgramSummary
 
 DONE, MAKING = "done", "making"
@@ -44,8 +43,6 @@ async def hold_place(
 ) -> bool:
     """Take the place of this version's summary: a new row, or one whose maker gave up long ago.
     False when another request holds it (or has just finished it)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     values: dict[str, Any] = {
         "program_id": program_id,
         "content_hash": digest,
@@ -55,7 +52,8 @@ async def hold_place(
         "model": model,
         "created_at": now,
     }
-    result = await session.execute(insert(ProgramSummary).values(values).on_conflict_do_nothing())
+    dialect = session.get_bind().dialect.name
+    result = await session.execute(insert_or_skip(dialect, ProgramSummary, values))
     if getattr(result, "rowcount", 0) == 1:
         return True
     retaken = await session.execute(
