@@ -125,12 +125,16 @@ def key_file(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(db: Database, key_file: Path) -> Settings:
+def settings(db: Database, key_file: Path, tmp_path: Path) -> Settings:
     return Settings(
         _env_file=None,  # type: ignore[call-arg]
         database_url=db.url,
         env_ai_file=key_file,
         scheduler=False,
+        # Tests that want the worker's attachments pass turn it on; the others' portal servers
+        # serve no files.
+        attachments=False,
+        files_dir=tmp_path / "files",
         alerts_private_hosts=True,  # the alert tests' channels are servers on 127.0.0.1
     )
 

@@ -17,6 +17,8 @@ from paperwork.ai import summary_router as ai_summary_router
 from paperwork.ai import v1_router as ai_v1_router
 from paperwork.ai.gateway import Gateway
 from paperwork.alerts import v1_router as alerts_v1_router
+from paperwork.attachments import v1_router as attachments_v1_router
+from paperwork.attachments.store import store_from_url
 from paperwork.cache import AnswerCache
 from paperwork.config import Settings
 from paperwork.dashboard import router as dashboard_router
@@ -85,6 +87,7 @@ def create_app(
                 await loop
             await database.dispose()
             await app.state.ai.aclose()
+            await app.state.files.close()
             log.info("app.stopped")
 
     app = FastAPI(
@@ -100,6 +103,8 @@ def create_app(
     app.state.settings = settings
     app.state.telemetry = Telemetry()
     app.state.ai = Gateway.from_settings(settings)
+    # A bad PAPERWORK_FILES_URL stops the start here.
+    app.state.files = store_from_url(settings.files_url, settings.files_dir)
     install_error_handlers(app)
     routers = (
         ops_seed_router,
@@ -111,6 +116,7 @@ def create_app(
         alerts_v1_router,
         ai_v1_router,
         ai_summary_router,
+        attachments_v1_router,
         dashboard_router,
     )
     for module in routers:

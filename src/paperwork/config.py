@@ -85,6 +85,19 @@ class Settings(BaseSettings):
     ai_token_daily_limit_usd: float | None = None  # each token's own daily cap (None: none)
     ai_requests_per_minute: int = Field(default=30, ge=1)  # paid calls per token (per process)
 
+    # Attachments (issue 15): where their files are kept — a folder, or one URL for a store
+    # many hosts share (``s3://bucket/prefix?endpoint_url=…&region=…``; credentials from the
+    # AWS_* variables, never the URL) —, how many one worker pass downloads, and extraction.
+    attachments: bool = True  # the worker fetches and reads attachments after each tick
+    files_dir: Path = Path("./data/files")
+    files_url: str | None = None
+    attachments_per_pass: int = Field(default=25, ge=1, le=1000)
+    extraction_timeout_seconds: float = Field(default=30.0, gt=0)
+    extraction_memory_mb: int = Field(default=1024, ge=128)
+    # A PDF without a text layer goes to the OCR gateway only when this is on: it costs money
+    # (within the AI daily cap).
+    attachments_ocr: bool = False
+
     @field_validator("database_url")
     @classmethod
     def _async_driver(cls, value: str) -> str:

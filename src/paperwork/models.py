@@ -88,6 +88,9 @@ class SupportProgram(Base):
     # the search's SQL reads them, never an entity load.
     search_vector: Mapped[str | None] = mapped_column(SearchText, deferred=True)
     search_head: Mapped[str | None] = mapped_column(SearchText, deferred=True)
+    # The distinct search units of the program's attachments' text (issue 15), without
+    # positions: a word is found there when all its units are. Written by the attachments pass.
+    attachment_vector: Mapped[str | None] = mapped_column(SearchText, deferred=True)
 
 
 class ProgramCount(Base):
@@ -139,6 +142,8 @@ class ScrapingConfig(Base):
     quality_threshold: Mapped[float] = mapped_column(Float, default=7.0)
     auto_retry: Mapped[bool] = mapped_column(Boolean, default=True)
     max_retries: Mapped[int] = mapped_column(Integer, default=3)
+    # Attachment downloads a day (Asia/Seoul), counted apart from the list and detail requests.
+    attachment_daily_limit: Mapped[int] = mapped_column(Integer, default=200, server_default="200")
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -346,3 +351,62 @@ class ProgramSummary(Base):
     provider: Mapped[str] = mapped_column(String(16))
     model: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AttachmentFile(Base):
+    """One stored file, by the SHA-256 of its bytes: the same form attached to 300 programs is
+    stored and its text extracted once (issue 15). The bytes are in the content store."""
+
+    __tablename__ = "attachment_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(100))  # sniffed from the bytes
+    size: Mapped[int] = mapped_column(Integer)
+    stored_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    extraction_status: Mapped[str] = mapped_column(String(16), default="pending")
+    extraction_error: Mapped[str | None] = mapped_column(Text)
+    extracted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    text_chars: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    text: Mapped[str | None] = mapped_column(Text, deferred=True)
+
+
+class ProgramAttachment(Base):
+    """One attachment link of one program, as the portal named it, and what fetching it gave."""
+
+    __tablename__ = "program_attachments"
+    __table_args__ = (
+        UniqueConstraint("program_id", "url"),
+        Index("ix_program_attachments_portal_status", "portal_id", "status"),
+        Index("ix_program_attachments_portal_requested_at", "portal_id", "requested_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    program_id: Mapped[int] = mapped_column(
+        ForeignKey("support_programs.id", ondelete="CASCADE"), index=True
+    )
+    portal_id: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # FetchStatus
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sha256: Mapped[str | None] = mapped_column(
+        ForeignKey("attachment_files.sha256", ondelete="SET NULL"), index=True
+    )
+    etag: Mapped[str | None] = mapped_column(Text)  # for the conditional GET of a revalidation
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # the daily budget
+    fetched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # A worker holds the link while it fetches it: two workers never download it twice.
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class AttachmentSync(Base):
+    """Per portal, up to when programs' attachment lists were copied into
+    ``program_attachments`` (the pass reads the programs updated since, with a look-back)."""
+
+    __tablename__ = "attachment_sync"
+
+    portal_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    synced_until: Mapped[dt.datetime] = mapped_column(UTCDateTime)

@@ -126,3 +126,23 @@ class DeliveryStatus(StrEnum):
     sending = "sending"
     sent = "sent"
     failed = "failed"
+
+
+class FetchStatus(StrEnum):
+    """Where one program's attachment link is: not fetched yet, its file stored, or why not."""
+
+    pending = "pending"
+    fetched = "fetched"
+    blocked = "blocked"  # robots.txt, or a redirect off the portal's and file hosts
+    too_large = "too_large"  # over the size cap: never stored
+    failed = "failed"  # the network or the server's answer; tried again on a later pass
+
+
+class ExtractionStatus(StrEnum):
+    """What became of a stored file's text."""
+
+    pending = "pending"
+    extracted = "extracted"
+    unsupported = "unsupported"  # a format we don't read, a distributable or password HWP
+    needs_ocr = "needs_ocr"  # a PDF without a text layer, while OCR is off
+    failed = "failed"  # malformed, over the time or memory limit: the reason is recorded

@@ -15,6 +15,7 @@ from paperwork.ai.metering import Caller
 from paperwork.ai.providers import ProviderFailure, Role
 from paperwork.ai.summary_content import content_hash, content_of
 from paperwork.ai.v1_schemas import ChatIn, ChatMessageIn, JsonSchemaFormat, ResponseFormat
+from paperwork.attachments.repository import attachment_texts
 from paperwork.errors import AppError, NotFound
 from paperwork.models import ProgramSummary, SupportProgram
 
@@ -58,7 +59,9 @@ async def summarise(
         program = await session.get(SupportProgram, program_id)
         if program is None:
             raise NotFound(f"지원사업을 찾을 수 없습니다: {program_id}")
-        content, digest = content_of(program), content_hash(program)
+        attachments = await attachment_texts(session, program_id)
+        content = content_of(program, attachments)
+        digest = content_hash(program, attachments)
         done = await summaries_repository.done(session, program_id, digest)
     if done is not None:
         return done, False

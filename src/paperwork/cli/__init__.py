@@ -1,7 +1,8 @@
 """The ``paperwork`` command: one module per group of commands.
 
 ``serve`` / ``worker`` (``server.py``), ``scrape`` / ``import`` (``collect.py``), ``db`` and
-``search`` (``database.py``), ``token`` (``tokens.py``), ``alerts`` (``alerts.py``);
+``search`` (``database.py``), ``token`` (``tokens.py``), ``alerts`` (``alerts.py``),
+``attachments`` (``attachments.py``);
 ``common.py`` runs a job against the database.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import typer
 
-from paperwork.cli import alerts, collect, database, server, tokens
+from paperwork.cli import alerts, attachments, collect, database, server, tokens
 
 app = typer.Typer(
     help="Paperwork AI backend: 정부 지원사업 공고 수집 · API 서버",
@@ -43,5 +44,12 @@ alerts_app.command("list")(alerts.alerts_list)
 alerts_app.command("test")(alerts.alerts_test)
 alerts_app.command("send-due")(alerts.alerts_send_due)
 app.add_typer(alerts_app, name="alerts", no_args_is_help=True)
+
+attachments_app = typer.Typer(
+    help="Announcement attachments: fetch and read what is due, or show one file's text."
+)
+attachments_app.command("fetch")(attachments.attachments_fetch)
+attachments_app.command("extract")(attachments.attachments_extract)
+app.add_typer(attachments_app, name="attachments", no_args_is_help=True)
 
 __all__ = ["app"]

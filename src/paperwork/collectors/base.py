@@ -68,6 +68,14 @@ class RobotsDisallowed(CollectorError):
     """robots.txt forbids fetching the page."""
 
 
+class RedirectRefused(CollectorError):
+    """A download was redirected to a host that is neither the portal's nor the file's own."""
+
+
+class TooLarge(CollectorError):
+    """A download is over the size cap: it is never stored."""
+
+
 class ItemError(CollectorError):
     """One item cannot be parsed or normalised; the run goes on without it."""
 

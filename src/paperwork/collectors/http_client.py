@@ -28,7 +28,14 @@ from importlib import metadata
 
 import httpx
 
-from paperwork.collectors.base import RetriesExhausted, RobotsDisallowed, StructuralError
+from paperwork.collectors.base import (
+    RedirectRefused,
+    RetriesExhausted,
+    RobotsDisallowed,
+    StructuralError,
+    TooLarge,
+    TransientError,
+)
 from paperwork.collectors.robots import RobotsRules
 
 log = logging.getLogger(__name__)
@@ -42,6 +49,9 @@ JITTER_MAX = 1.0  # seconds added at random so retries from parallel runs don't 
 # A server asking us to come back later than this is not going to recover within one run:
 # give up at once and let the scheduler's own backoff take over instead of blocking a worker.
 RETRY_AFTER_LIMIT = 300.0
+
+MAX_REDIRECTS = 5
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 
 # 408 is a timeout reported by the server: as worth retrying as one we noticed ourselves.
 _RETRY_STATUSES = frozenset({408, 429})
@@ -201,6 +211,64 @@ class PortalClient:
             )
             await self._do_sleep(wait)
 
+    async def download(
+        self,
+        url: str,
+        *,
+        max_bytes: int,
+        allowed_hosts: frozenset[str],
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> Download:
+        """A file, politely: checked against robots.txt (every hop), paced like every request
+        to its host, redirected only to ``allowed_hosts``, refused past ``max_bytes`` (by its
+        Content-Length, or while it streams). With ``etag``/``last_modified`` it is a
+        conditional GET: an unchanged file answers ``Download(not_modified=True)``.
+
+        One attempt: a failed download is tried again on a later pass, not here. Raises
+        ``RobotsDisallowed``, ``RedirectRefused``, ``TooLarge``, ``StructuralError`` (4xx, a
+        broken redirect) or ``TransientError`` (network, timeout, 5xx, 429)."""
+        target = httpx.URL(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        for _hop in range(MAX_REDIRECTS + 1):
+            shown = safe_url(target)
+            if target.scheme not in ("http", "https") or target.host not in allowed_hosts:
+                raise RedirectRefused(f"refused to follow a redirect to {shown}")
+            await self._check_robots(target)
+            await self._pace(target.host)
+            self._requests_made += 1
+            try:
+                async with self._http.stream(
+                    "GET",
+                    target,
+                    headers=headers,
+                    follow_redirects=False,
+                    timeout=self._politeness.timeout,
+                ) as response:
+                    status = response.status_code
+                    if status in _REDIRECT_STATUSES and "Location" in response.headers:
+                        target = target.join(response.headers["Location"])
+                        continue
+                    if status == 304:
+                        return Download(not_modified=True)
+                    if status in _RETRY_STATUSES or status >= 500:
+                        raise TransientError(f"HTTP {status} from {shown}")
+                    if status >= 300:
+                        raise StructuralError(f"HTTP {status} from {shown}")
+                    content = await _read_capped(response, max_bytes, shown)
+                    return Download(
+                        content=content,
+                        etag=response.headers.get("ETag"),
+                        last_modified=response.headers.get("Last-Modified"),
+                    )
+            except httpx.TransportError as exc:
+                raise TransientError(f"{_describe(exc, [])} from {shown}") from None
+        raise StructuralError(f"more than {MAX_REDIRECTS} redirects from {safe_url(url)}")
+
     def _backoff(self, attempt: int, retry_after: float | None) -> float:
         backoff = min(BACKOFF_CAP, BACKOFF_BASE * BACKOFF_FACTOR ** (attempt - 1))
         wait = backoff + self._rng.uniform(0, JITTER_MAX)
@@ -261,6 +329,31 @@ class PortalClient:
         if status >= 400:  # RFC 9309 §2.3.1.3: no robots.txt (404, also 401/403) = no rules
             return RobotsRules.allow_all()
         return RobotsRules.parse(response.text.splitlines(), PRODUCT_TOKEN)
+
+
+@dataclass(frozen=True)
+class Download:
+    """What ``PortalClient.download`` got: the bytes and their validators, or "not modified"."""
+
+    content: bytes = b""
+    etag: str | None = None
+    last_modified: str | None = None
+    not_modified: bool = False
+
+
+async def _read_capped(response: httpx.Response, max_bytes: int, shown: str) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    limit_text = f"the {max_bytes // (1024 * 1024)} MB limit"
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise TooLarge(f"{shown} is {int(declared):,} bytes, over {limit_text}")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:  # a server that sent no length, or a wrong one
+            raise TooLarge(f"{shown} is over {limit_text}")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _retry_after(response: httpx.Response) -> float | None:

@@ -6,7 +6,9 @@ next claimant marks the dead run ``abandoned`` and runs the portal again. Manual
 API, "지금 실행") take the same lease, so they never overlap a scheduled one.
 
 Alerts ride on the same loop (``deliver_alerts``, after each tick): what they have to tell is
-queued, what is due is sent (``alerts.delivery``)."""
+queued, what is due is sent (``alerts.delivery``). So do attachments (``PAPERWORK_ATTACHMENTS``):
+after each tick a pass starts in the background unless one is still running
+(``attachments.worker``)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from typing import Any
 import httpx
 
 from paperwork.alerts import delivery
+from paperwork.attachments.worker import AttachmentsWorker
 from paperwork.collectors.runner import PortalRun, RunResult, is_configured, start_run
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
@@ -77,6 +80,11 @@ class Scheduler:
         self.degraded: dict[str, str | None] = {}
         self.ticks = 0  # how many ticks ran (tests wait on it, not on the wall clock)
         self._stopping = asyncio.Event()
+        self.attachments = (
+            AttachmentsWorker(database, settings, clock=clock, transport=transport)
+            if settings.attachments
+            else None
+        )
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -94,6 +102,8 @@ class Scheduler:
                     await self.deliver_alerts()
                 except Exception:
                     log.exception("scheduler.alerts_failed owner=%s", self.owner)
+                if self.attachments is not None:
+                    self.attachments.start_pass()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._stopping.wait(), self.tick_seconds)
         finally:
@@ -258,6 +268,8 @@ class Scheduler:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        if self.attachments is not None:
+            await self.attachments.close()
         log.info("scheduler.stopped owner=%s", self.owner)
 
     async def wait_idle(self) -> None:

@@ -28,6 +28,9 @@ class ScrapingConfigRead(BaseModel):
     quality_threshold: float
     auto_retry: bool
     max_retries: int
+    attachment_daily_limit: int = Field(
+        description="Attachment downloads a day (Asia/Seoul), apart from daily_limit; 0: none."
+    )
     updated_at: str | None
 
     @classmethod
@@ -46,6 +49,7 @@ class ScrapingConfigRead(BaseModel):
             quality_threshold=float(config.quality_threshold),
             auto_retry=config.auto_retry,
             max_retries=config.max_retries,
+            attachment_daily_limit=config.attachment_daily_limit,
             updated_at=iso(config.updated_at),
         )
 
@@ -71,6 +75,7 @@ class ScrapingConfigUpdate(BaseModel):
     quality_threshold: float | None = Field(None, ge=0.0, le=10.0)
     auto_retry: bool | None = None
     max_retries: int | None = Field(None, ge=0, le=10)
+    attachment_daily_limit: int | None = Field(None, ge=0, le=5000)
 
     @model_validator(mode="after")
     def _no_nulls_where_a_value_is_required(self) -> ScrapingConfigUpdate:

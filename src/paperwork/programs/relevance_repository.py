@@ -51,11 +51,11 @@ def walks(query: SearchQuery | None, *, matches: int | None, dedupe: bool) -> bo
 
 
 def score_values(query: SearchQuery) -> list[int]:
-    """Every score the query can give, highest first (``scoring.score``: twice the sum of 1–3
+    """Every score the query can give, highest first (``scoring.score``: twice the sum of 0–3
     per word, plus 1 for the phrase)."""
     words = len(query.groups)
     bonuses = (1, 0) if query.phrase is not None else (0,)
-    return [2 * total + bonus for total in range(3 * words, words - 1, -1) for bonus in bonuses]
+    return [2 * total + bonus for total in range(3 * words, -1, -1) for bonus in bonuses]
 
 
 def _in_description_only_possible(query: SearchQuery, value: int) -> bool:

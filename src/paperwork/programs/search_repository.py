@@ -1,7 +1,8 @@
 """The SQL of text search over programs, with its dialect branch: which programs match a query,
 their relevance score, and (re)filling the index columns. The meaning is the search package's
 (``paperwork.search``): every query word, or one of its abbreviation alternatives, is found in
-the title, agency, target or description (``SearchQuery.found_in``).
+the title, agency, target or description (``SearchQuery.found_in``), or all its units in the
+program's attachments (``support_programs.attachment_vector``, issue 15).
 
 - **PostgreSQL**: ``search_vector @@ <tsquery>`` served by the GIN index of migration 0006; a
   word of several units is a phrase (``<->``) over the units' positions, so the index answers
@@ -43,11 +44,19 @@ from paperwork.search.index import (
     korean_pattern,
     needs_exact_check,
     search_document,
+    ts_all_units,
     ts_query,
     ts_term,
 )
 from paperwork.search.query import SearchQuery
-from paperwork.search.scoring import BODY, FOUND_FUNCTION, HEAD, SCORE_FUNCTION, TITLE
+from paperwork.search.scoring import (
+    ATTACHMENT,
+    BODY,
+    FOUND_FUNCTION,
+    HEAD,
+    SCORE_FUNCTION,
+    TITLE,
+)
 from paperwork.search.tokens import QueryTerm
 
 SP = SupportProgram
@@ -55,6 +64,9 @@ SP = SupportProgram
 # The schema objects of migration 0006 that the models cannot describe.
 FTS_TABLE = "support_programs_search"
 PG_INDEX = "ix_support_programs_search_vector"
+# Migration 0010's: the attachments' units (FTS5 table FTS_TABLE + "_attachments" on SQLite).
+PG_ATTACHMENT_INDEX = "ix_support_programs_attachment_vector"
+ATTACHMENT_FTS_TABLE = FTS_TABLE + "_attachments"
 
 FILL_BATCH = 1_000
 
@@ -63,7 +75,7 @@ def include_name(name: str | None, type_: str, _parent_names: object) -> bool:
     """Alembic ``include_name`` hook: keep the search objects out of model comparisons."""
     if type_ == "table" and name is not None and name.startswith(FTS_TABLE):
         return False  # the FTS5 table and its shadow tables (_data, _idx, _docsize, _config)
-    return not (type_ == "index" and name == PG_INDEX)
+    return not (type_ == "index" and name in (PG_INDEX, PG_ATTACHMENT_INDEX))
 
 
 def _tsquery(value: str) -> ColumnElement[object]:
@@ -82,31 +94,58 @@ async def plan_for_search(session: AsyncSession) -> None:
 
 
 def search_condition(dialect: str, query: SearchQuery) -> ColumnElement[bool]:
-    """Programs matching every word of ``query``."""
+    """Programs where every word of ``query`` is found: in the program's own fields, or (all
+    its units) in its attachments' text (issue 15)."""
     if dialect == "postgresql":
-        return _postgresql_condition(query)
-    fts = table(FTS_TABLE, column("rowid"))
-    candidates = select(fts.c.rowid).where(literal_column(FTS_TABLE).match(fts_query(query.groups)))
-    condition = SP.id.in_(candidates)
-    if not needs_exact_check(query.groups):
-        return condition
-    found = getattr(func, FOUND_FUNCTION)(
-        SP.title, SP.implementing_agency, SP.target_audience, SP.description, query.text
-    )
-    return and_(condition, found == 1)
+        return and_(*(_postgresql_group(group) for group in query.groups))
+    return _sqlite_condition(query)
+
+
+def _sqlite_condition(query: SearchQuery) -> ColumnElement[bool]:
+    own = table(FTS_TABLE, column("rowid"))
+    attached = table(ATTACHMENT_FTS_TABLE, column("rowid"))
+
+    def candidates(group: tuple[QueryTerm, ...]) -> ColumnElement[bool]:
+        text_query = fts_query([group])
+        return SP.id.in_(
+            select(own.c.rowid)
+            .where(literal_column(FTS_TABLE).match(text_query))
+            .union(
+                select(attached.c.rowid).where(
+                    literal_column(ATTACHMENT_FTS_TABLE).match(text_query)
+                )
+            )
+        )
+
+    conditions = [candidates(group) for group in query.groups]
+    if needs_exact_check(query.groups):
+        found = getattr(func, FOUND_FUNCTION)(
+            SP.title,
+            SP.implementing_agency,
+            SP.target_audience,
+            SP.description,
+            SP.attachment_vector,
+            query.text,
+        )
+        conditions.append(found == 1)
+    return and_(*conditions)
 
 
 SEARCHED = (SP.title, SP.implementing_agency, SP.target_audience, SP.description)
 
 
-def _postgresql_condition(query: SearchQuery) -> ColumnElement[bool]:
-    """The index finds the programs holding every word's units; a Korean word of several
+def _postgresql_group(group: tuple[QueryTerm, ...]) -> ColumnElement[bool]:
+    """One word: the index finds the programs holding its units; a Korean word of several
     syllables is then checked on the text with a regular expression, which costs far less
     than the index's own phrase check (reading each candidate's vector back from TOAST).
-    Other words of several units (a Latin word joined to Korean, "2026년") stay phrases."""
-    found = SP.search_vector.bool_op("@@")(_tsquery(ts_query(query.groups, bag=True)))
-    checks = [_exact(group) for group in query.groups]
-    return and_(found, *(check for check in checks if check is not None))
+    Other words of several units (a Latin word joined to Korean, "2026년") stay phrases. Or
+    the attachments' positionless vector holds all its units."""
+    own = SP.search_vector.bool_op("@@")(_tsquery(ts_query([group], bag=True)))
+    exact = _exact(group)
+    if exact is not None:
+        own = and_(own, exact)
+    attached = SP.attachment_vector.bool_op("@@")(_tsquery(ts_all_units(group)))
+    return or_(own, attached)
 
 
 def _exact(group: tuple[QueryTerm, ...]) -> ColumnElement[bool] | None:
@@ -127,7 +166,12 @@ def score(dialect: str, query: SearchQuery) -> ColumnElement[int]:
     """``paperwork.search.scoring.score`` in SQL: higher ranks first."""
     if dialect != "postgresql":
         function: ColumnElement[int] = getattr(func, SCORE_FUNCTION)(
-            SP.title, SP.implementing_agency, SP.target_audience, query.text, type_=Integer
+            SP.title,
+            SP.implementing_agency,
+            SP.target_audience,
+            SP.description,
+            query.text,
+            type_=Integer,
         )
         return function
 
@@ -140,7 +184,8 @@ def score(dialect: str, query: SearchQuery) -> ColumnElement[int]:
         total = total + case(
             (in_head(ts_query([group], "A")), TITLE),
             (in_head(ts_query([group], "B")), HEAD),
-            else_=BODY,
+            (SP.search_vector.bool_op("@@")(_tsquery(ts_query([group], "C", bag=True))), BODY),
+            else_=ATTACHMENT,
         )
     doubled = total * 2
     if query.phrase is None:

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from paperwork.programs.seed_schemas import Attachment
+from paperwork.attachments.v1_schemas import AttachmentRead
 from paperwork.vocabulary import ProgramStatus
 
 
@@ -21,11 +21,22 @@ class ProgramSort(StrEnum):
     by_title = "title"  # a member named "title" would hide str.title
 
 
+class AttachmentHighlight(BaseModel):
+    id: int = Field(description="The attachment (GET /api/v1/attachments/{id}/text).")
+    name: str
+    snippet: str = Field(description="Its text around the match, escaped and marked.")
+
+
 class Highlights(BaseModel):
     title: str = Field(description="The title, HTML-escaped, each match in <mark>…</mark>.")
     description: str | None = Field(
         description="About 120 characters of the description around its first match, escaped "
         "and marked the same way ('…' where cut); its beginning when it has no match."
+    )
+    attachment: AttachmentHighlight | None = Field(
+        default=None,
+        description="When a word was found only in an attachment's text: which attachment, "
+        "and where.",
     )
 
 
@@ -90,7 +101,9 @@ class ProgramDetail(ProgramRead):
     description: str | None
     required_documents: list[str]
     evaluation_criteria: list[str]
-    attachments: list[Attachment]
+    attachments: list[AttachmentRead] = Field(
+        description="The portal's attachments, each with what fetching and reading it gave."
+    )
     raw_id: int | None = Field(description="The raw record this version was built from.")
     raw_url: str | None = Field(description="Where the collector fetched that raw record.")
     changes: list[ChangeRead] = Field(description="Field changes across scrapes, newest first.")

@@ -17,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.ai import summaries_repository
 from paperwork.ai.summary_content import content_hash
+from paperwork.attachments import repository as attachments_repository
+from paperwork.attachments.v1_service import program_attachments
 from paperwork.errors import InvalidInput, NotFound
 from paperwork.models import ProgramSummary, SupportProgram
 from paperwork.portals.catalog import portal_name
@@ -33,6 +35,7 @@ from paperwork.programs.v1_schemas import (
     SummaryRead,
 )
 from paperwork.search.highlight import description_snippet, highlight_title
+from paperwork.search.normalize import fold
 from paperwork.search.query import SearchQuery, parse_query
 
 # Newest changes shown on the detail page; older history stays in the database.
@@ -101,6 +104,38 @@ def _highlights(query: SearchQuery, row: Any) -> dict[str, str | None]:
     }
 
 
+async def _attachment_highlights(
+    session: AsyncSession, query: SearchQuery, page: Sequence[Any]
+) -> dict[int, dict[str, Any]]:
+    """For each result with a word found only in its attachments: the first attachment whose
+    text shows a match, and a snippet of it."""
+    elsewhere = [
+        row.id
+        for row in page
+        if not query.found_in(
+            *(
+                fold(value or "")
+                for value in (
+                    row.title,
+                    row.implementing_agency,
+                    row.target_audience,
+                    row.description,
+                )
+            )
+        )
+    ]
+    found: dict[int, dict[str, Any]] = {}
+    for program_id, link_id, name, text in await attachments_repository.extracted_texts(
+        session, elsewhere
+    ):
+        if program_id in found:
+            continue
+        snippet = description_snippet(text, query.groups, only_matching=True)
+        if snippet is not None:
+            found[program_id] = {"id": link_id, "name": name, "snippet": snippet}
+    return found
+
+
 async def page_items(
     session: AsyncSession,
     filters: ProgramFilters,
@@ -135,8 +170,10 @@ async def page_items(
     page = found[:limit]
     items = [program_fields(row, today) for row in page]
     if query is not None:
+        in_attachments = await _attachment_highlights(session, query, page)
         for item, row in zip(items, page, strict=True):
             item["highlights"] = _highlights(query, row)
+            item["highlights"]["attachment"] = in_attachments.get(row.id)
     next_cursor = None
     if len(found) > limit:  # a row follows this page: start the next after its last row
         next_cursor = cursor.encode(sort.value, tuple(page[-1])[-len(kinds) :])
@@ -191,7 +228,7 @@ async def get_program(session: AsyncSession, program_id: int, *, today: dt.date)
         description=program.description,
         required_documents=json_columns.strings(program.required_documents),
         evaluation_criteria=json_columns.strings(program.evaluation_criteria),
-        attachments=json_columns.attachments(program.attachments),
+        attachments=await program_attachments(session, program),
         raw_id=program.original_raw_id,
         raw_url=raw_url,
         changes=[
@@ -210,7 +247,9 @@ async def stored_summary(session: AsyncSession, program: SupportProgram) -> Summ
     found = await summaries_repository.latest(session, program.id)
     if found is None or found.summary is None:
         return None
-    return summary_read(found, current=found.content_hash == content_hash(program))
+    attachments = await attachments_repository.attachment_texts(session, program.id)
+    current = found.content_hash == content_hash(program, attachments)
+    return summary_read(found, current=current)
 
 
 def summary_read(found: ProgramSummary, *, current: bool) -> SummaryRead:

@@ -100,16 +100,22 @@ def highlight_title(text: str, groups: Sequence[Sequence[QueryTerm]]) -> str:
 
 
 def description_snippet(
-    text: str | None, groups: Sequence[Sequence[QueryTerm]], *, width: int = 120
+    text: str | None,
+    groups: Sequence[Sequence[QueryTerm]],
+    *,
+    width: int = 120,
+    only_matching: bool = False,
 ) -> str | None:
     """About ``width`` characters of ``text`` from a little before its first match (its start
     when nothing matches), escaped, matches marked, "…" at each end that was cut; None when
-    there is no text."""
+    there is no text (``only_matching``: or no match)."""
     if text is None or not text.strip():
         return None
     # One line: a snippet of a sentence or two has no use for the description's line breaks.
     text = " ".join(text.split())
     spans = _match_spans(text, groups)
+    if only_matching and not spans:
+        return None
     if len(text) <= width:
         return _render(text, spans)
     first = spans[0] if spans else (0, 0)

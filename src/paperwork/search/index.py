@@ -20,7 +20,7 @@ exact rule (``QueryTerm.found_in``) is checked on them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from operator import itemgetter
 
@@ -89,6 +89,38 @@ def search_columns(
     return search_document(title, agency, target, description).columns(dialect)
 
 
+def attachment_units(texts: Iterable[str]) -> set[str]:
+    """The distinct units of a program's attachments' text (issue 15). No positions: an
+    attachment is tens of pages, past the 16,383 positions a tsvector counts, so a word is
+    found there when all its units are (``attachment_found``), not as a phrase."""
+    units: set[str] = set()
+    for text in texts:
+        units.update(map(itemgetter(0), document_units(fold(text), 1)[0]))
+    return units
+
+
+def attachment_vector(dialect: str, units: set[str]) -> str | None:
+    """``support_programs.attachment_vector`` for ``units``: a positionless tsvector literal on
+    PostgreSQL, the units for the FTS5 table on SQLite; None without any."""
+    if not units:
+        return None
+    ordered = sorted(units)
+    if dialect == "postgresql":
+        return " ".join(f"'{unit}'" for unit in ordered)  # (units hold no quote: tokens.py)
+    return " ".join(ordered)
+
+
+def attachment_found(group: TermGroup, units: set[str]) -> bool:
+    """Whether the attachments' ``units`` hold every unit of one term of ``group``."""
+    return any(all(_has_unit(unit, units) for unit in term.chain) for term in group)
+
+
+def _has_unit(unit: Unit, units: set[str]) -> bool:
+    if unit.lexeme in units:
+        return True
+    return unit.prefix and any(candidate.startswith(unit.lexeme) for candidate in units)
+
+
 # --- PostgreSQL tsquery ------------------------------------------------------------------
 
 
@@ -134,6 +166,17 @@ def ts_group(group: TermGroup, weights: str = "", *, bag: bool = False) -> str:
 def ts_query(groups: Sequence[TermGroup], weights: str = "", *, bag: bool = False) -> str:
     """Every group must match (one of its alternatives)."""
     return " & ".join(ts_group(group, weights, bag=bag) for group in groups)
+
+
+def ts_all_units(group: TermGroup) -> str:
+    """A group as "all units of one of its terms", for the positionless attachment vector."""
+    return (
+        "("
+        + " | ".join(
+            "(" + " & ".join(_ts_unit(unit, "") for unit in term.chain) + ")" for term in group
+        )
+        + ")"
+    )
 
 
 # --- SQLite FTS5 -------------------------------------------------------------------------

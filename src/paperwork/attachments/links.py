@@ -1,0 +1,128 @@
+"""Copying the programs' attachment lists (``support_programs.attachments``, as the parsers
+found them) into ``program_attachments``, one row per link, which the pass fetches.
+
+Only programs whose content changed since the portal's mark are read (a look-back covers
+writers that committed late). A new link is pending; a link gone from the list is dropped; a
+fetched link of a program that changed since is revalidated (a conditional GET: its file is
+downloaded again only if the server says it changed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from paperwork.attachments import repository
+from paperwork.db import Database
+from paperwork.models import ProgramAttachment
+from paperwork.programs import json_columns
+from paperwork.vocabulary import FetchStatus
+
+LOOK_BACK = dt.timedelta(minutes=10)
+
+
+@dataclass
+class SyncReport:
+    added: int = 0
+    dropped: int = 0
+    revalidated: int = 0
+
+
+def listed(attachments: Any) -> list[tuple[str, str]]:
+    """(name, url) of a program's attachment list in order, each URL once."""
+    seen: set[str] = set()
+    found = []
+    for entry in json_columns.attachments(attachments):
+        url = entry["url"]
+        if url.startswith(("http://", "https://")) and url not in seen:
+            seen.add(url)
+            found.append((entry["name"] or url.rsplit("/", 1)[-1], url))
+    return found
+
+
+async def sync_links(database: Database, portal_id: str) -> SyncReport:
+    report = SyncReport()
+    async with database.session_scope() as session:
+        mark = await repository.sync_mark(session, portal_id)
+    since = None if mark is None else mark - LOOK_BACK
+    newest, after_id = mark, 0
+    while True:
+        async with database.session_scope() as session:
+            programs = await repository.programs_updated_since(
+                session, portal_id, since, after_id=after_id
+            )
+            if not programs:
+                break
+            existing = await repository.links_of(session, [row.id for row in programs])
+            _update_existing(programs, existing, report)
+            rows = _new_rows(portal_id, programs, existing)
+            await repository.add_links(session, rows)
+            report.added += len(rows)
+            dropped = _dropped(programs, existing)
+            await repository.drop_links(session, dropped)
+            report.dropped += len(dropped)
+            after_id = programs[-1].id
+            batch_newest = max(row.updated_at for row in programs)
+            newest = batch_newest if newest is None else max(newest, batch_newest)
+            if newest is not None:
+                await repository.set_sync_mark(session, portal_id, newest)
+    return report
+
+
+def _by_program(existing: Sequence[ProgramAttachment]) -> dict[int, dict[str, ProgramAttachment]]:
+    found: dict[int, dict[str, ProgramAttachment]] = {}
+    for link in existing:
+        found.setdefault(link.program_id, {})[link.url] = link
+    return found
+
+
+def _new_rows(
+    portal_id: str, programs: Sequence[Any], existing: Sequence[ProgramAttachment]
+) -> list[dict[str, Any]]:
+    have = _by_program(existing)
+    rows = []
+    for program in programs:
+        known = have.get(program.id, {})
+        for position, (name, url) in enumerate(listed(program.attachments)):
+            if url not in known:
+                rows.append(
+                    {
+                        "program_id": program.id,
+                        "portal_id": portal_id,
+                        "position": position,
+                        "name": name,
+                        "url": url,
+                        "status": FetchStatus.pending,
+                        "attempts": 0,
+                    }
+                )
+    return rows
+
+
+def _dropped(programs: Sequence[Any], existing: Sequence[ProgramAttachment]) -> list[int]:
+    listed_urls = {
+        program.id: {url for _, url in listed(program.attachments)} for program in programs
+    }
+    return [link.id for link in existing if link.url not in listed_urls.get(link.program_id, set())]
+
+
+def _update_existing(
+    programs: Sequence[Any],
+    existing: Sequence[ProgramAttachment],
+    report: SyncReport,
+) -> None:
+    """Existing links: their name and place as listed now; revalidation after a change."""
+    have = _by_program(existing)
+    for program in programs:
+        known = have.get(program.id, {})
+        for position, (name, url) in enumerate(listed(program.attachments)):
+            link = known.get(url)
+            if link is None:
+                continue
+            if (link.name, link.position) != (name, position):
+                link.name, link.position = name, position
+            fetched = link.status == FetchStatus.fetched and link.fetched_at is not None
+            if fetched and program.updated_at > link.fetched_at:
+                link.status = FetchStatus.pending  # validators kept: a conditional GET
+                report.revalidated += 1
