@@ -51,6 +51,7 @@ class Options:
     results_dir: Path | None  # None: print only
     alerts: int  # alerts_match: active alerts
     alert_programs: int  # alerts_match: programs the collection run adds
+    attachment_files: int  # attachments: files extracted, and the notices programs link to
 
 
 def parse_options(argv: list[str] | None = None) -> Options:
@@ -66,6 +67,9 @@ def parse_options(argv: list[str] | None = None) -> Options:
     parser.add_argument("--alerts", type=int, help="alerts_match: active alerts (10000; smoke 200)")
     parser.add_argument(
         "--alert-programs", type=int, help="alerts_match: programs one run adds (1000; smoke 50)"
+    )
+    parser.add_argument(
+        "--attachment-files", type=int, help="attachments: files to extract (200; smoke 20)"
     )
     parser.add_argument("--smoke", action="store_true", help="a small, quick run")
     parser.add_argument("--keep-db", action="store_true", help="keep the database afterwards")
@@ -93,6 +97,7 @@ def parse_options(argv: list[str] | None = None) -> Options:
         results_dir=pick(args.results_dir, report.RESULTS_DIR, None),
         alerts=pick(args.alerts, 10_000, 200),
         alert_programs=pick(args.alert_programs, 1_000, 50),
+        attachment_files=pick(args.attachment_files, 200, 20),
     )
 
 
@@ -197,6 +202,40 @@ def _alerts_match(options: Options, database_url: str) -> dict[str, Any]:
     return result
 
 
+def _attachments(options: Options, database_url: str) -> dict[str, Any]:
+    """Extraction throughput, then every program's attachment units written (issue 15), in a
+    process of its own; after the load and before the VACUUM and the server, so the searches
+    are measured with the attachments' units in the index, as production has them."""
+    say(
+        f"attachments: {options.attachment_files} files extracted in one sandbox, then the "
+        "search units of every program linking to them"
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "bench.attachments",
+        database_url,
+        f"--files={options.attachment_files}",
+        f"--seed={options.seed}",
+    ]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise ServerFailed(f"attachments failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    extraction, indexing = result["extraction"], result["indexing"]
+    for kind, figures in extraction["formats"].items():
+        say(
+            f"  {kind:<5} {figures['files']:>4} files {figures['mb']:>7.1f} MB "
+            f"{figures['seconds']:>7.2f} s  {figures['files_per_s']:>6.1f} files/s  "
+            f"{figures['mb_per_s']:>6.1f} MB/s  {figures['statuses']}"
+        )
+    say(
+        f"  {indexing['programs']:,} programs indexed in {indexing['seconds']:.1f} s: "
+        f"{indexing['programs_per_s']:,.0f}/s"
+    )
+    return result
+
+
 def run(options: Options, workdir: Path) -> dict[str, Any]:
     tool = load.tool_for(options.loadgen)
     load_before = os.getloadavg()
@@ -233,7 +272,11 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
             )
         )
         say(f"\n  {ingest.stored:,} stored in {ingest.seconds:.1f} s: {ingest.rate:,.0f}/s")
+        attachments = _attachments(options, database_url)
+        started = time.perf_counter()
         asyncio.run(database.vacuum_analyze(database_url))
+        vacuum_seconds = time.perf_counter() - started
+        say(f"VACUUM (ANALYZE) in {vacuum_seconds:.1f} s")
         detail_id = asyncio.run(database.middle_program_id(database_url))
         postgresql = asyncio.run(database.server_version(database_url))
         server = Server(database_url, workers=options.workers, workdir=workdir)
@@ -250,7 +293,9 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
             say(f"kept database: {database_url}")
         else:
             asyncio.run(database.drop_database(admin_url, database_url))
+    # A file not extracted (or extracted without its text) is an error, as a failed request is.
     errors = sum(entry["errors"] for entry in measured["targets"])
+    errors += attachments["extraction"]["errors"]
     return {
         "date": dt.date.today().isoformat(),
         "finished_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -268,8 +313,10 @@ def run(options: Options, workdir: Path) -> dict[str, Any]:
             "smoke": options.smoke,
             "alerts": options.alerts,
             "alert_programs": options.alert_programs,
+            "attachment_files": options.attachment_files,
         },
-        "ingest": report.ingest_entry(ingest),
+        "ingest": {**report.ingest_entry(ingest), "vacuum_seconds": round(vacuum_seconds, 1)},
+        "attachments": report.attachments_entry(attachments, ingest),
         **measured,
         "errors": errors,
     }

@@ -71,6 +71,21 @@ def ingest_entry(ingest: IngestResult) -> dict[str, Any]:
     }
 
 
+def attachments_entry(result: dict[str, Any], ingest: IngestResult) -> dict[str, Any]:
+    """Issue 15's figures (it sets no budget for them: reported, never judged): extraction per
+    format, the indexing of every program's attachment units, and the load's ingest rate with
+    that indexing added — what storing N programs with their attachments' text costs."""
+    indexing = dict(result["indexing"])
+    seconds = ingest.seconds + indexing["seconds"]
+    indexing["ingest_with_attachments_rate"] = round(ingest.stored / seconds, 1) if seconds else 0.0
+    return {
+        "extraction": result["extraction"],
+        "indexing": indexing,
+        "seconds": result["seconds"],
+        "budget": None,
+    }
+
+
 def rss_entry(peaks: dict[int, float]) -> dict[str, Any]:
     peak = max(peaks.values(), default=0.0)
     return {
@@ -132,6 +147,7 @@ def render(report: dict[str, Any]) -> str:
             f"peak RSS {alerts['peak_rss_mb']:.0f} MB  budget ≤{alerts['budget_max_seconds']:g} s, "
             f"≤{alerts['budget_max_rss_mb']:.0f} MB  {alerts_verdict}"
         )
+    lines += _attachments_lines(report.get("attachments"))
     searches = report.get("searches")
     if searches:
         kinds = ", ".join(f"{kind} {count:,}" for kind, count in searches["kinds"].items())
@@ -144,6 +160,36 @@ def render(report: dict[str, Any]) -> str:
     if report.get("server_log_tail"):
         lines += ["", "server log (last lines):", *report["server_log_tail"]]
     return "\n".join(lines)
+
+
+def _attachments_lines(attachments: dict[str, Any] | None) -> list[str]:
+    """Extraction per format and the indexing (no budget: figures only)."""
+    if not attachments:
+        return []
+    extraction, indexing = attachments["extraction"], attachments["indexing"]
+    lines = [
+        f"attach   {extraction['all']['files']} files through one extraction sandbox, one after "
+        f"another (first file, the child's start: {extraction['first_file_seconds']:.2f} s; "
+        f"child peak RSS {extraction['child_peak_rss_mb']} MB)  no budget: figures only",
+    ]
+    for kind, figures in [*extraction["formats"].items(), ("all", extraction["all"])]:
+        statuses = ", ".join(f"{status} {count}" for status, count in figures["statuses"].items())
+        missing = len(figures["title_missing"])
+        lines.append(
+            f"  {kind:<6} {figures['files']:>4} files {figures['mb']:>7.1f} MB "
+            f"{figures['seconds']:>7.2f} s {figures['files_per_s']:>7.1f} files/s "
+            f"{figures['mb_per_s']:>6.1f} MB/s {figures['chars_per_s']:>9,} chars/s  {statuses}"
+            + (f"  ({missing} without their title: errors)" if missing else "")
+        )
+    lines.append(
+        f"index    {indexing['programs']:,} programs' attachment units rewritten in "
+        f"{indexing['seconds']:.1f} s: {indexing['programs_per_s']:,.0f} programs/s "
+        f"({indexing['links']:,} links to {indexing['files']} files; "
+        f"{indexing['units_per_program']:,} units a program, vectors {indexing['vector_mb']:,.0f} "
+        f"MB, index {indexing['index_mb']:,.0f} MB); ingest with attachment text "
+        f"{indexing['ingest_with_attachments_rate']:,.0f} programs/s  no budget: figures only"
+    )
+    return lines
 
 
 def save(report: dict[str, Any], directory: Path = RESULTS_DIR) -> Path:

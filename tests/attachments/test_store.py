@@ -337,7 +337,13 @@ def test_s3_url_gives_bucket_prefix_endpoint_and_region(tmp_path: Path) -> None:
     )
 
 
-def test_s3_url_with_only_a_bucket_uses_aws_and_no_prefix(tmp_path: Path) -> None:
+def test_s3_url_with_only_a_bucket_uses_aws_and_no_prefix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # botocore would take a developer's own endpoint from these.
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/paperwork-test/aws-config")
     store = store_from_url("s3://paperwork-files?region=ap-northeast-2", tmp_path)
 
     assert isinstance(store, S3Store)

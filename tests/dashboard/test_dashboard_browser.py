@@ -244,7 +244,7 @@ async def test_a_detail_page_shows_fields_attachments_history_and_the_other_port
         await expect(facts).to_contain_text("중소기업, 예비창업자")
         await expect(facts).to_contain_text(detail["period"])
 
-        files = page.locator(".attachments a")
+        files = page.locator(".attachments a.source")
         await expect(files).to_have_count(len(detail["attachments"]))
         for link, attachment in zip(await files.all(), detail["attachments"], strict=True):
             await expect(link).to_contain_text(attachment["name"])

@@ -10,6 +10,7 @@ CONFIG_KEYS = {
     "portal_id", "is_enabled", "daily_limit", "interval_hours", "interval_minutes",
     "random_delay_min", "random_delay_max", "start_time", "end_time", "weekdays_only",
     "quality_threshold", "auto_retry", "max_retries", "updated_at",
+    "attachment_daily_limit",  # issue 15: beside the seed's fields, never instead of one
 }  # fmt: skip
 
 
@@ -20,6 +21,7 @@ async def test_lists_every_portal_with_every_seed_field(client: httpx.AsyncClien
     assert [config["portal_id"] for config in configs] == ["bizinfo", "kstartup", "mss"]
     assert all(set(config) == CONFIG_KEYS for config in configs)
     assert configs[0]["start_time"] == "09:00:00" and configs[0]["end_time"] == "18:00:00"
+    assert {config["attachment_daily_limit"] for config in configs} == {200}
 
 
 async def test_filter_by_portal_and_unknown_portal(client: httpx.AsyncClient) -> None:

@@ -218,13 +218,7 @@ class AttachmentsPass:
         async with self.database.session_scope() as session:
             files = await repository.files_to_extract(session, limit=EXTRACT_PER_PASS)
         for done, stored in enumerate(files, 1):
-            try:
-                data = await self.store.get(stored.sha256)
-            except FileMissing:
-                status, text, error = ExtractionStatus.failed, None, "the stored file is missing"
-            else:
-                result = await asyncio.to_thread(self.sandbox.extract, data)
-                status, text, error = result.status, result.text or None, result.error
+            status, text, error = await self._extract_one(stored.sha256)
             async with self.database.session_scope() as session:
                 await repository.record_extraction(
                     session, stored.sha256, status=status, text=text, error=error, now=self.clock()
@@ -235,6 +229,15 @@ class AttachmentsPass:
                 self.on_progress("텍스트 추출", done, len(files))
         if changed:
             await refresh_search_units(self.database, sorted(changed))
+
+    async def _extract_one(self, sha256: str) -> tuple[str, str | None, str | None]:
+        """(status, text, error) of one stored file."""
+        try:
+            data = await self.store.get(sha256)
+        except FileMissing:
+            return ExtractionStatus.failed, None, "the stored file is missing"
+        result = await asyncio.to_thread(self.sandbox.extract, data)
+        return result.status, result.text or None, result.error
 
 
 async def refresh_search_units(database: Database, hashes: Sequence[str]) -> int:

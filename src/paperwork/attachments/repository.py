@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, or_, select, text, update
+from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from paperwork.db import IDS_PER_STATEMENT, insert_or_skip
@@ -45,7 +45,7 @@ async def set_sync_mark(session: AsyncSession, portal_id: str, until: dt.datetim
 
 async def programs_updated_since(
     session: AsyncSession, portal_id: str, since: dt.datetime | None, *, after_id: int
-) -> Sequence[Row[Any]]:
+) -> Sequence[Any]:
     """A batch of the portal's programs (id order, past ``after_id``) whose content changed
     since ``since`` (all of them without a mark): their attachment lists and change time."""
     statement = (
@@ -59,8 +59,10 @@ async def programs_updated_since(
     return (await session.execute(statement)).all()
 
 
-async def links_of(session: AsyncSession, program_ids: Sequence[int]) -> Sequence[PA]:
-    found: list[PA] = []
+async def links_of(
+    session: AsyncSession, program_ids: Sequence[int]
+) -> Sequence[ProgramAttachment]:
+    found: list[ProgramAttachment] = []
     for chunk in _chunks(program_ids):
         found += (await session.scalars(select(PA).where(PA.program_id.in_(chunk)))).all()
     return found
@@ -68,7 +70,7 @@ async def links_of(session: AsyncSession, program_ids: Sequence[int]) -> Sequenc
 
 async def add_links(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     if rows:
-        await session.execute(PA.__table__.insert(), rows)
+        await session.execute(insert(PA), rows)
 
 
 async def drop_links(session: AsyncSession, link_ids: Sequence[int]) -> None:
@@ -111,7 +113,7 @@ async def claim_due(
     lease: dt.timedelta,
     max_attempts: int,
     retry_after: dt.timedelta,
-) -> list[PA]:
+) -> list[ProgramAttachment]:
     """Up to ``limit`` links to fetch, held for ``lease``: each claimed by a conditional UPDATE,
     so two workers never take the same one."""
     due = _due(portal_id, now, max_attempts=max_attempts, retry_after=retry_after)
@@ -154,7 +156,7 @@ async def add_file(
 
 async def files_to_extract(
     session: AsyncSession, *, limit: int, only: Sequence[str] | None = None
-) -> Sequence[AF]:
+) -> Sequence[AttachmentFile]:
     statement = select(AF).where(AF.extraction_status == ExtractionStatus.pending)
     if only is not None:
         statement = statement.where(AF.sha256.in_(only))
@@ -191,11 +193,9 @@ async def programs_with_files(session: AsyncSession, hashes: Sequence[str]) -> l
     return sorted(ids)
 
 
-async def files_of_programs(
-    session: AsyncSession, program_ids: Sequence[int]
-) -> Sequence[Row[Any]]:
+async def files_of_programs(session: AsyncSession, program_ids: Sequence[int]) -> Sequence[Any]:
     """(program id, file hash) of every extracted file the programs link to."""
-    rows: list[Row[Any]] = []
+    rows: list[Any] = []
     for chunk in _chunks(program_ids):
         rows += (
             await session.execute(
@@ -242,7 +242,9 @@ async def write_vectors(session: AsyncSession, vectors: dict[int, str | None]) -
 # --- reading --------------------------------------------------------------------------------
 
 
-async def link(session: AsyncSession, link_id: int) -> tuple[PA, AF | None] | None:
+async def link(
+    session: AsyncSession, link_id: int
+) -> tuple[ProgramAttachment, AttachmentFile | None] | None:
     found = (
         await session.execute(
             select(PA, AF).outerjoin(AF, AF.sha256 == PA.sha256).where(PA.id == link_id)
@@ -255,7 +257,7 @@ async def file_text(session: AsyncSession, sha256: str) -> str | None:
     return await session.scalar(select(AF.text).where(AF.sha256 == sha256))
 
 
-async def program_links(session: AsyncSession, program_id: int) -> Sequence[Row[Any]]:
+async def program_links(session: AsyncSession, program_id: int) -> Sequence[Any]:
     """The program's links in the portal's order, with their file's type, size and status."""
     return (
         await session.execute(
@@ -267,7 +269,7 @@ async def program_links(session: AsyncSession, program_id: int) -> Sequence[Row[
     ).all()
 
 
-async def extracted_texts(session: AsyncSession, program_ids: Sequence[int]) -> Sequence[Row[Any]]:
+async def extracted_texts(session: AsyncSession, program_ids: Sequence[int]) -> Sequence[Any]:
     """(program id, link id, name, text) of the programs' extracted attachments, in order."""
     if not program_ids:
         return []

@@ -157,7 +157,13 @@ def _fsync_directory(directory: Path) -> None:
 class S3Store:
     """Objects ``<prefix>/ab/cd/<sha256>`` in an S3-compatible bucket. Credentials come from
     boto3's own chain (``AWS_ACCESS_KEY_ID``/``AWS_SECRET_ACCESS_KEY``, a profile, an instance
-    role), never from the settings URL; boto3 blocks, so every call runs in a thread."""
+    role), never from the settings URL; boto3 blocks, so every call runs in a thread.
+
+    ``client`` is a ready boto3 client (``endpoint_url`` and ``region`` then go unused), which
+    the caller keeps and closes. Other boto3 settings come from its usual environment variables
+    (e.g. ``AWS_REQUEST_CHECKSUM_CALCULATION=when_required`` for an older S3-compatible
+    service that refuses boto3's default checksums).
+    """
 
     def __init__(
         self,

@@ -28,7 +28,7 @@ async def program_attachments(
     rows = await repository.program_links(session, program.id)
     if not rows:
         return [_unlisted(entry) for entry in json_columns.attachments(program.attachments)]
-    return [_read(*row) for row in rows]
+    return [_read(*tuple(row)) for row in rows]
 
 
 def _unlisted(entry: dict[str, str]) -> AttachmentRead:

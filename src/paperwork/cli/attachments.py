@@ -16,6 +16,7 @@ from rich.progress import (
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
@@ -24,7 +25,6 @@ from rich.table import Table
 from paperwork.cli.common import console, with_database
 from paperwork.db import Database
 from paperwork.portals.catalog import PORTAL_NAMES
-
 
 # ``extract`` prints the text on stdout (to pipe or save it): its progress and errors go here.
 errors = Console(stderr=True)
@@ -63,7 +63,7 @@ def attachments_fetch(
             timeout=settings.extraction_timeout_seconds, memory_mb=settings.extraction_memory_mb
         )
         with _progress() as progress:
-            tasks: dict[str, int] = {}
+            tasks: dict[str, TaskID] = {}
 
             def update(what: str, done: int, total: int) -> None:
                 if what not in tasks:

@@ -140,7 +140,7 @@ def _postgresql_group(group: tuple[QueryTerm, ...]) -> ColumnElement[bool]:
     than the index's own phrase check (reading each candidate's vector back from TOAST).
     Other words of several units (a Latin word joined to Korean, "2026년") stay phrases. Or
     the attachments' positionless vector holds all its units."""
-    own = SP.search_vector.bool_op("@@")(_tsquery(ts_query([group], bag=True)))
+    own: ColumnElement[bool] = SP.search_vector.bool_op("@@")(_tsquery(ts_query([group], bag=True)))
     exact = _exact(group)
     if exact is not None:
         own = and_(own, exact)

@@ -19,6 +19,7 @@ const FIELDS = [
   { name: "quality_threshold", label: "품질 기준 점수", kind: "float", min: 0, max: 10, step: "0.1", unit: "점" },
   { name: "auto_retry", label: "실패하면 자동 재시도", kind: "bool" },
   { name: "max_retries", label: "최대 재시도 횟수", kind: "int", min: 0, max: 10, unit: "회" },
+  { name: "attachment_daily_limit", label: "하루 최대 첨부파일 받기", kind: "int", min: 0, max: 5000, unit: "건" },
 ];
 const LABELS = Object.fromEntries(FIELDS.map((field) => [field.name, field.label]));
 const TIME = /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/;

@@ -166,11 +166,37 @@ function content(program) {
     section("제출서류", list(program.required_documents, "제출서류 정보가 없습니다.")),
     section("평가기준", list(program.evaluation_criteria, "평가기준 정보가 없습니다.")),
     section("첨부파일", program.attachments.length
-      ? h("ul", { class: "plain-list attachments" }, program.attachments.map((file) => h("li", {}, externalLink(file.url, file.name))))
+      ? h("ul", { class: "plain-list attachments" }, program.attachments.map(attachmentItem))
       : h("p", { class: "muted" }, "첨부파일이 없습니다.")),
     section("변경 이력", changes(program)),
     section("다른 포털의 같은 공고", alsoOn(program)),
   ];
+}
+
+// What became of an attachment: its fetch, then (once stored) its text.
+const ATTACHMENT_STATE = {
+  pending: ["받기 전", "muted"],
+  blocked: ["받지 않음 (robots.txt·외부 주소)", "warn"],
+  too_large: ["20MB 초과", "warn"],
+  failed: ["받기 실패", "error"],
+  text_pending: ["텍스트 추출 대기", "muted"],
+  text_extracted: ["텍스트 추출됨", "ok"],
+  text_unsupported: ["읽을 수 없는 형식", "muted"],
+  text_needs_ocr: ["스캔 문서 (OCR 필요)", "warn"],
+  text_failed: ["텍스트 추출 실패", "error"],
+};
+
+function attachmentItem(file) {
+  const state = file.status === "fetched" ? `text_${file.extraction || "pending"}` : file.status;
+  const [label, kind] = ATTACHMENT_STATE[state] || [state, "muted"];
+  const source = externalLink(file.url, file.name);
+  source.classList.add("source");
+  const reason = file.extraction === "failed" ? file.extraction_error : file.error;
+  return h("li", { class: "attachment" },
+    source, " ", badge(label, kind),
+    file.file_url ? h("a", { href: file.file_url, class: "stored", download: "" }, "저장본") : null,
+    file.text_url ? h("a", { href: file.text_url, class: "text", target: "_blank", rel: "noopener" }, "추출 텍스트") : null,
+    reason ? h("span", { class: "muted attachment-reason" }, reason) : null);
 }
 
 export async function renderDetail(view, { params }) {

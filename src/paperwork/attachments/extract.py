@@ -1,0 +1,105 @@
+"""A stored file's text: sniff what it is, hand it to the reader for that format, and record the
+outcome as an ``ExtractionStatus`` with a reason an operator can act on.
+
+This runs in-process and trusts the readers' own limits; ``sandbox.ExtractionSandbox`` runs the
+same function in a child process with a time and memory limit, which is how the service calls it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from paperwork.attachments import sniff as media
+from paperwork.attachments.formats import Malformed, NeedsOcr, Unsupported
+from paperwork.attachments.hwp5 import hwp5_text
+from paperwork.attachments.hwpx import hwpx_text
+from paperwork.attachments.pdf import pdf_text
+from paperwork.vocabulary import ExtractionStatus
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+# Past this the text is cut, silently: an announcement is a few thousand characters, and what a
+# 300-page annex says beyond this is not what anyone searches for.
+MAX_TEXT_CHARS = 500_000
+TOO_LARGE = "larger than 20 MB"
+# Enough of an oversized file to tell its type without parsing all of it.
+_SNIFF_PREFIX_BYTES = 64 * 1024
+_MAX_ERROR_CHARS = 300
+_BLANK_LINES = re.compile(r"\n(?:[ \t\u3000]*\n)+")
+_TRAILING_SPACE = re.compile(r"[ \u3000]+\n")
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What became of one file: its status, its text (empty unless extracted), why not (for
+    every status but extracted) and what the bytes are."""
+
+    status: ExtractionStatus
+    text: str
+    error: str | None
+    media_type: str
+
+    @classmethod
+    def failed(cls, error: str, media_type: str) -> Extraction:
+        return cls(ExtractionStatus.failed, "", error[:_MAX_ERROR_CHARS], media_type)
+
+
+def _plain_text(data: bytes) -> str:
+    return data.decode("utf-8").removeprefix("\ufeff")
+
+
+_READERS: dict[str, Callable[[bytes], str]] = {
+    media.HWP: hwp5_text,
+    media.HWPX: hwpx_text,
+    media.PDF: lambda data: pdf_text(data, max_chars=MAX_TEXT_CHARS),
+    media.TEXT: _plain_text,
+}
+
+
+def extract(data: bytes) -> Extraction:
+    """The text of ``data``, whatever it is; never raises for a bad file (a MemoryError still
+    propagates: only the process that ran out can decide what to do about it)."""
+    if len(data) > MAX_FILE_BYTES:
+        return too_large(data)
+    return extract_sniffed(data, media.sniff(data))
+
+
+def too_large(data: bytes) -> Extraction:
+    """The answer for a file over ``MAX_FILE_BYTES``, from a look at its first bytes only."""
+    return Extraction.failed(TOO_LARGE, media.sniff(data[:_SNIFF_PREFIX_BYTES]))
+
+
+def extract_sniffed(data: bytes, media_type: str) -> Extraction:
+    """``extract`` for a file whose type is already known."""
+    reader = _READERS.get(media_type)
+    if reader is None:
+        return Extraction(
+            ExtractionStatus.unsupported, "", f"not a format we read: {media_type}", media_type
+        )
+    try:
+        text = reader(data)
+    except Unsupported as exc:
+        return Extraction(ExtractionStatus.unsupported, "", str(exc), media_type)
+    except NeedsOcr as exc:
+        return Extraction(ExtractionStatus.needs_ocr, "", str(exc), media_type)
+    except Malformed as exc:
+        return Extraction.failed(str(exc), media_type)
+    except RecursionError:
+        return Extraction.failed("structure nested too deeply", media_type)
+    except MemoryError:
+        raise
+    except Exception as exc:  # a reader's library tripping on a file it did not expect
+        return Extraction.failed(f"unexpected {type(exc).__name__}: {exc}", media_type)
+    return Extraction(ExtractionStatus.extracted, tidy(text)[:MAX_TEXT_CHARS], None, media_type)
+
+
+def tidy(text: str) -> str:
+    """Text as we store it: NFC (HWP and macOS PDFs often give decomposed Hangul), no NULs, Unix
+    line ends, no trailing spaces, at most one blank line in a row."""
+    text = unicodedata.normalize("NFC", text.replace("\x00", ""))
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _TRAILING_SPACE.sub("\n", text + "\n")
+    text = _BLANK_LINES.sub("\n\n", text)
+    return text.strip()
