@@ -17,6 +17,8 @@ from sqlalchemy import delete, insert, select, text
 from sqlalchemy.engine import make_url
 
 from apptest import TEST_RATE_LIMIT, Clock, admin_execute, serve
+from file_server import FileServer
+from local_s3 import s3_url  # a fixture: an empty bucket in moto's S3 server
 from local_servers import SmtpServer, WebhookReceiver, free_port
 from paperwork.auth.tokens import create_token
 from paperwork.config import Settings, normalize_database_url
@@ -266,3 +268,19 @@ def webhook() -> Iterator[WebhookReceiver]:
 def closed_port() -> int:
     """A port on 127.0.0.1 where nothing listens: connecting is refused at once."""
     return free_port()
+
+
+__all__ = ["s3_url"]
+
+
+# --- the attachments' servers: a portal's file host, an S3 emulator (tests/local_s3.py) ---
+
+
+@pytest.fixture
+def file_server() -> Iterator[FileServer]:
+    server = FileServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

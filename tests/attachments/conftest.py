@@ -19,16 +19,6 @@ from paperwork.db import Database
 from paperwork.models import ScrapingConfig
 
 
-@pytest.fixture
-def file_server() -> Iterator[FileServer]:
-    server = FileServer()
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[ExtractionSandbox]:
     with ExtractionSandbox(timeout=20.0) as running:

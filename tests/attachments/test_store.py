@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from local_s3 import bucket_keys, endpoint_url_of, s3_client, s3_url
+from local_s3 import bucket_keys, endpoint_url_of, s3_client
 from paperwork.attachments.store import (
     ContentStore,
     FileMissing,
@@ -23,8 +23,6 @@ from paperwork.attachments.store import (
     S3Store,
     store_from_url,
 )
-
-__all__ = ["s3_url"]  # the fixture, until tests/conftest.py registers it
 
 # An HWP 5 file starts with the OLE signature; the rest stands in for a real announcement form.
 HWP = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "2026년 창업지원사업 신청서 양식".encode() * 500
