@@ -132,6 +132,27 @@ ITEMS = (
     "전문가 멘토링", "경영 컨설팅", "교육ㆍ훈련", "스마트공장 설비 구축", "국제 인증 취득",
     "수출 물류비", "디자인 개발", "온라인 판로 입점", "데이터 가공", "클라우드 이용",
 )  # fmt: skip
+# The words a long notice's 세부 과제 add: a document's vocabulary keeps growing with its length
+# (and so do its search units), where the templates above alone would stop at ~1,000 units.
+NOUNS = (
+    "공정", "설비", "장비", "부품", "소재", "원료", "제품", "상품", "서비스", "플랫폼",
+    "솔루션", "시스템", "센서", "로봇", "드론", "반도체", "배터리", "수소", "바이오", "의료기기",
+    "화장품", "식품", "섬유", "가구", "조선", "항공", "자동차", "기계", "금속", "화학",
+    "물류", "유통", "관광", "문화", "게임", "웹툰", "영상", "음악", "교육", "헬스케어",
+    "농업", "수산", "임업", "축산", "건설", "에너지", "환경", "안전", "보안", "통신",
+    "품질", "인증", "시험", "분석", "검사", "측정", "표준", "특허", "상표", "디자인",
+    "브랜드", "포장", "광고", "전시", "상담", "통역", "번역", "법률", "회계", "세무",
+    "노무", "금융", "투자", "보증", "융자", "보험", "채용", "훈련", "복지", "근로환경",
+    "생산관리", "재고관리", "고객관리", "전자상거래", "온라인몰", "오픈마켓", "라이브커머스",
+    "구독경제", "공유경제", "메타버스", "블록체인", "사물인터넷", "빅데이터", "가상현실",
+    "증강현실", "자율주행", "친환경", "재활용", "폐기물", "탄소배출", "온실가스", "에너지효율",
+    "스마트워크", "원격근무", "협업도구", "고령친화", "돌봄", "지역상권", "전통시장", "골목상권",
+)  # fmt: skip
+NOUN_LINES = (
+    "{a}ㆍ{b} 분야 기업의 {c} 역량을 높이기 위한 {d} 비용을 우선 지원합니다.",
+    "{a} 기반 {b} 개발과 {c} 실증을 연계하여 {d} 시장 진출을 돕습니다.",
+    "{a}, {b}, {c} 등 {d} 관련 비용은 협약 후 증빙을 거쳐 정산합니다.",
+)
 NOTES = ("현금 10% 이상 자부담", "-", "바우처 방식", "후불 정산", "협약 후 선지급")
 SITES = ("기업마당(www.bizinfo.go.kr)", "K-Startup(www.k-startup.go.kr)", "수출바우처 누리집")
 FORM_LINES = (
@@ -234,6 +255,8 @@ def notice(rng: random.Random, number: int, pages: int) -> Notice:
         block += 1
         fill = _fill(rng, year, program, agency)
         after += [f"{block}) {fill['item']} 지원", *_lines(rng, DETAILS, fill, "-")]
+        for line in rng.sample(NOUN_LINES, 2):
+            after.append(f"- {line.format(**dict(zip('abcd', rng.sample(NOUNS, 4), strict=True)))}")
     after += ["4. 신청 방법 및 절차", *_lines(rng, PROCEDURE, fill, "○")]
     after += ["5. 제출 서류", *_lines(rng, DOCUMENTS, fill, "○")]
     after += ["6. 유의 사항", *_lines(rng, CAUTIONS, fill, "※")]

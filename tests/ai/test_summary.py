@@ -14,7 +14,12 @@ from sqlalchemy import select, update
 
 from ai_fakes import FakeProviders
 from paperwork.db import Database
-from paperwork.models import AIUsage, SupportProgram
+from paperwork.models import (
+    AIUsage,
+    AttachmentFile,
+    ProgramAttachment,
+    SupportProgram,
+)
 
 ANSWER = {
     "summary": "예비창업자의 사업화를 돕는 지원사업입니다. 최대 1억 원을 지원합니다.",
@@ -117,3 +122,52 @@ async def test_anonymous_cannot_make_one_and_none_yet_is_a_404(
     assert (await api.post(f"/api/v1/programs/{program}/summary")).status_code == 401
     assert (await api.get(f"/api/v1/programs/{program}/summary")).status_code == 404
     assert (await api.get("/api/v1/programs/999999/summary")).status_code == 404
+
+
+async def _attach(db: Database, program: int, sha: str, text: str, *, position: int = 0) -> None:
+    """An attachment of ``program`` as the attachments pass leaves it: fetched, text extracted."""
+    async with db.session_scope() as session:
+        session.add(
+            AttachmentFile(
+                sha256=sha,
+                media_type="application/vnd.hancom.hwp",
+                size=1000,
+                extraction_status="extracted",
+                text=text,
+                text_chars=len(text),
+            )
+        )
+        await session.flush()
+        session.add(
+            ProgramAttachment(
+                program_id=program,
+                portal_id="bizinfo",
+                position=position,
+                name=f"공고문{position}.hwp",
+                url=f"https://www.bizinfo.go.kr/cmm/fms/getImageFile.do?fileSn={position}",
+                status="fetched",
+                sha256=sha,
+            )
+        )
+
+
+async def test_the_summary_reads_the_attachments_text(
+    api: httpx.AsyncClient,
+    client_token: dict[str, str],
+    fake: FakeProviders,
+    db: Database,
+    make_program: Any,
+) -> None:
+    program = await _program(make_program)
+    await _attach(db, program, "a" * 64, "신청자격: 업력 3년 이내 제조업 영위 기업 (휴·폐업 제외)")
+    fake.reply = json.dumps(ANSWER, ensure_ascii=False)
+    made = await api.post(f"/api/v1/programs/{program}/summary", headers=client_token)
+    assert made.status_code == 201, made.text
+    [sent] = fake.requests_for("openai")
+    prompt = json.dumps(sent.json, ensure_ascii=False)
+    assert "첨부파일 공고문0.hwp" in prompt and "업력 3년 이내 제조업" in prompt
+
+    # A further attachment read later: the summary is of the announcement as it was.
+    await _attach(db, program, "b" * 64, "지원규모: 기업당 최대 2억 원", position=1)
+    detail = (await api.get(f"/api/v1/programs/{program}")).json()["data"]
+    assert detail["summary"]["current"] is False
