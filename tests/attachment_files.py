@@ -271,21 +271,25 @@ def hwp_paragraph(units: bytes, level: int = 0, controls: Iterable[bytes] = ()) 
     )
 
 
-def hwp_table(rows: Sequence[Sequence[str]], level: int = 0) -> bytes:
+def hwp_table(rows: Sequence[Sequence[str | bytes]], level: int = 0) -> bytes:
     """A paragraph anchoring a table: the table control char in its text, then CTRL_HEADER
     ("tbl "), TABLE, and per cell a LIST_HEADER (column, row) followed by the cell's paragraph,
-    each one level deeper than the last."""
+    each one level deeper than the last. A cell given as bytes is its records, ready made (a
+    nested ``hwp_table(..., level=level + 2)``, say)."""
     columns = max((len(row) for row in rows), default=0)
     control = hwp_record(HWPTAG_CTRL_HEADER, level + 1, b" lbt" + bytes(42))
     table = struct.pack("<IHHH4H", 0, len(rows), columns, 0, 0, 0, 0, 0)
     table += struct.pack(f"<{len(rows)}H", *[len(row) for row in rows]) + struct.pack("<H", 1)
     control += hwp_record(HWPTAG_TABLE, level + 2, table)
     for row_number, row in enumerate(rows):
-        for column, text in enumerate(row):
-            cell = struct.pack("<hHI", 1, 0, 0x20)
-            cell += struct.pack("<HHHHII4HH", column, row_number, 1, 1, 8000, 1000, 0, 0, 0, 0, 1)
-            control += hwp_record(HWPTAG_LIST_HEADER, level + 2, cell)
-            control += hwp_paragraph(hwp_text(text), level + 2)
+        for column, cell in enumerate(row):
+            header = struct.pack("<hHI", 1, 0, 0x20)
+            header += struct.pack("<HHHHII4HH", column, row_number, 1, 1, 8000, 1000, 0, 0, 0, 0, 1)
+            control += hwp_record(HWPTAG_LIST_HEADER, level + 2, header)
+            if isinstance(cell, bytes):
+                control += cell
+            else:
+                control += hwp_paragraph(hwp_text(cell), level + 2)
     return hwp_paragraph(hwp_control(11, "tbl "), level, [control])
 
 
@@ -300,7 +304,9 @@ def hwp_first_paragraph(text: str) -> bytes:
     return hwp_paragraph(units, 0, controls)
 
 
-def hwp_section(paragraphs: Sequence[str], table: Sequence[Sequence[str]] | None = None) -> bytes:
+def hwp_section(
+    paragraphs: Sequence[str], table: Sequence[Sequence[str | bytes]] | None = None
+) -> bytes:
     """A section's records: the paragraphs (a tab in the text becomes the tab control, text
     between "{" and "}" a hyperlink field); the table, if any, right after the first one."""
     records = []
@@ -337,7 +343,7 @@ def deflate_raw(data: bytes, level: int = 9) -> bytes:
 
 def hwp5_file(
     paragraphs: Sequence[str],
-    table: Sequence[Sequence[str]] | None = None,
+    table: Sequence[Sequence[str | bytes]] | None = None,
     *,
     compressed: bool = True,
     distributable: bool = False,
@@ -540,10 +546,11 @@ def hwpx_file(paragraphs: list[str], table: list[list[str]] | None = None) -> by
     return hwpx_package([hwpx_section(paragraphs, table)])
 
 
-def _zip_with_section(section_chunks: Iterable[bytes]) -> bytes:
+def _zip_with_section(section_chunks: Iterable[bytes], level: int = 1) -> bytes:
+    """A minimal HWPX around one section written in chunks (level 1 by default: these sections
+    are tens of MB, and the fastest deflate is plenty for them)."""
     buffer = io.BytesIO()
-    # Level 1: these parts are tens of MB, and the fastest deflate is plenty for them.
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as archive:
         archive.writestr(zipfile.ZipInfo("mimetype"), "application/hwp+zip")
         with archive.open("Contents/section0.xml", "w") as member:
             for chunk in section_chunks:
@@ -565,15 +572,7 @@ def ratio_bomb_hwpx() -> bytes:
     paragraph = hwpx_paragraph("가").encode()
     count = 10 * 1024 * 1024 // len(paragraph)
     opening = f"{_XML_DECLARATION}<hs:sec {_NAMESPACES}>".encode()
-    return _zip_with_section([opening, paragraph * count, b"</hs:sec>"])
-
-
-@functools.cache
-def hwpx_one_huge_table(cells: int = 300_000) -> bytes:
-    """A valid HWPX within every size limit whose single paragraph holds a table of
-    ``cells`` numbered cells: its tree alone takes a few hundred MB to hold."""
-    rows = [[f"{n:07d}" for n in range(start, start + 10)] for start in range(0, cells, 10)]
-    return hwpx_package([hwpx_section([], rows)])
+    return _zip_with_section([opening, paragraph * count, b"</hs:sec>"], level=9)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -656,31 +655,3 @@ def sample_files() -> dict[str, bytes]:
         "notice.hwpx": hwpx_file(["2025년 창업지원 공고"], [["구분", "내용"], ["기간", "상시"]]),
         "notice.pdf": pdf_file_korean(),
     }
-
-
-@functools.cache
-def hwpx_wide_table(cells: int = 300_000) -> bytes:
-    """A valid HWPX within every size limit (30 MB of XML, compressed like real text) whose one
-    paragraph holds a table of ``cells`` numbered cells: a paragraph is read whole, and this
-    one's tree takes a few hundred MB to hold."""
-    opening = f"{_XML_DECLARATION}<hs:sec {_NAMESPACES}><hp:p><hp:run><hp:tbl>".encode()
-    rows = []
-    for start in range(0, cells, 10):
-        row = "".join(
-            f"<hp:tc><hp:subList><hp:p><hp:run><hp:t>{n:07d}</hp:t></hp:run></hp:p></hp:subList>"
-            "</hp:tc>"
-            for n in range(start, start + 10)
-        )
-        rows.append(f"<hp:tr>{row}</hp:tr>")
-    body = "".join(rows).encode()
-    return _zip_with_section([opening, body, b"</hp:tbl></hp:run></hp:p></hs:sec>"])
-
-
-@functools.cache
-def hwpx_crowded_paragraph(elements: int = 1_000_000) -> bytes:
-    """A valid HWPX within every size limit (15 MB of XML that compresses like real text) whose
-    one paragraph holds a million small elements: a paragraph is read whole, and this one's
-    tree needs a few hundred MB."""
-    opening = f"{_XML_DECLARATION}<hs:sec {_NAMESPACES}><hp:p><hp:run>".encode()
-    body = "".join(f'<hp:ctrl n="{n}"/>' for n in range(elements)).encode()
-    return _zip_with_section([opening, body, b"<hp:t>end</hp:t></hp:run></hp:p></hs:sec>"])

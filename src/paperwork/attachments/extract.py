@@ -51,8 +51,8 @@ def _plain_text(data: bytes) -> str:
 
 
 _READERS: dict[str, Callable[[bytes], str]] = {
-    media.HWP: hwp5_text,
-    media.HWPX: hwpx_text,
+    media.HWP: lambda data: hwp5_text(data, max_chars=MAX_TEXT_CHARS),
+    media.HWPX: lambda data: hwpx_text(data, max_chars=MAX_TEXT_CHARS),
     media.PDF: lambda data: pdf_text(data, max_chars=MAX_TEXT_CHARS),
     media.TEXT: _plain_text,
 }

@@ -47,9 +47,9 @@ _SECTION_NAME = re.compile(r"Section(\d+)")
 _WHITESPACE_RUN = re.compile(r"\s+")
 
 
-def hwp5_text(data: bytes) -> str:
+def hwp5_text(data: bytes, *, max_chars: int = 500_000) -> str:
     """The text of the HWP 5 file ``data``: paragraphs one per line, table rows as lines of
-    tab-separated cells.
+    tab-separated cells; reading stops soon after ``max_chars`` characters.
 
     Raises ``Unsupported`` for password-protected and distributable files, ``Malformed`` for
     damaged ones or a body that inflates beyond ``MAX_DECOMPRESSED_BYTES``.
@@ -70,6 +70,8 @@ def hwp5_text(data: bytes) -> str:
                 budget -= len(stream)
             for tag, level, payload in _records(stream, path):
                 writer.add(tag, level, payload)
+                if writer.size >= max_chars:
+                    return writer.finish()
         return writer.finish()
 
 
@@ -213,6 +215,7 @@ class _TextWriter:
     def __init__(self) -> None:
         self._lines: list[str] = []
         self._tables: list[_Table] = []
+        self.size = 0  # characters written outside tables so far
 
     def add(self, tag: int, level: int, payload: memoryview) -> None:
         # A record at or above a table's own level means the table is over.
@@ -239,6 +242,7 @@ class _TextWriter:
             self._tables[-1].add_text(text)
         else:
             self._lines.append(text)
+            self.size += len(text) + 1
 
 
 def _why(exc: BaseException) -> str:

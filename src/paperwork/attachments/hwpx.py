@@ -4,13 +4,16 @@ The body is ``Contents/section0.xml``, ``section1.xml``, … in the order of the
 (``Contents/content.hpf``). Text is in ``hp:t`` inside ``hp:p`` paragraphs; tables are
 ``hp:tbl`` > ``hp:tr`` > ``hp:tc``, each cell holding paragraphs of its own.
 
-Guards, since the file is untrusted: the XML parser resolves no entities and loads no DTD or
-anything from the network (no XXE, no entity expansion), and keeps libxml2's limits on depth and
-text size; every part is inflated against one shared byte budget, after its declared size and
-compression ratio were checked, because a zip's header can lie. Sections are parsed as a stream,
-one top-level paragraph at a time, so memory follows the largest paragraph, not the document.
-(lxml rather than defusedxml: defusedxml swaps in ElementTree's pure-Python parser, four times
-slower on the large sections of real announcements.)
+The file is untrusted, so:
+- the XML parser resolves no entities and loads no DTD and nothing from the network (no XXE, no
+  entity expansion), and keeps libxml2's limits on nesting depth and text size;
+- every part is inflated against one byte budget for the whole file, after its declared size and
+  compression ratio were checked (the budget holds even when a header lies);
+- sections are read as a stream of parser events, never as a tree: memory follows the text, and
+  no nesting can make us recurse.
+
+(lxml rather than defusedxml: defusedxml swaps in ElementTree's pure-Python parser, several
+times slower on the large sections of real announcements.)
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 from lxml import etree
@@ -35,25 +38,34 @@ _RATIO_CHECKED_ABOVE = 1024 * 1024
 _INLINE_TEXT = {"tab": "\t", "lineBreak": "\n", "nbSpace": " ", "fwSpace": " ", "hyphen": "-"}
 _WHITESPACE_RUN = re.compile(r"\s+")
 _READ_CHUNK = 64 * 1024
-_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
-Element = Any  # lxml has no type stubs
+_SAFE_PARSING: dict[str, Any] = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
 
 
-def hwpx_text(data: bytes) -> str:
+def hwpx_text(data: bytes, *, max_chars: int = 500_000) -> str:
     """The text of the HWPX file ``data``: paragraphs one per line, table rows as lines of
-    tab-separated cells. Raises ``Malformed`` for a damaged file or one that inflates beyond
-    ``MAX_DECOMPRESSED_BYTES``."""
+    tab-separated cells; reading stops soon after ``max_chars`` characters.
+
+    Raises ``Malformed`` for a damaged file or one that inflates beyond
+    ``MAX_DECOMPRESSED_BYTES``.
+    """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise Malformed(f"not a readable zip file ({exc})") from exc
     with archive:
         budget = _Budget(MAX_DECOMPRESSED_BYTES)
-        lines: list[str] = []
+        reader = _SectionReader()
         for name in _section_names(archive, budget):
             with _open_member(archive, name, budget) as stream:
-                lines.extend(_section_lines(stream, name))
-        return "\n".join(lines)
+                _read_section(stream, name, reader, max_chars)
+            if reader.size >= max_chars:
+                break
+        return "\n".join(reader.lines)
 
 
 class _Budget:
@@ -68,25 +80,23 @@ class _Budget:
             raise Malformed("too large when decompressed")
 
 
-class _CappedReader(io.RawIOBase):
-    """A zip member read through the budget: stops the parser the moment the file has inflated
-    past its allowance, whatever the member's header claimed."""
+class _CappedReader:
+    """A zip member read through the budget."""
 
     def __init__(self, member: IO[bytes], budget: _Budget) -> None:
         self._member = member
         self._budget = budget
 
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        chunk = self._member.read(_READ_CHUNK if size < 0 else min(size, _READ_CHUNK))
+    def read(self, size: int = _READ_CHUNK) -> bytes:
+        chunk = self._member.read(min(size, _READ_CHUNK) if size > 0 else _READ_CHUNK)
         self._budget.spend(len(chunk))
         return chunk
 
-    def close(self) -> None:
+    def __enter__(self) -> _CappedReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
         self._member.close()
-        super().close()
 
 
 def _open_member(archive: zipfile.ZipFile, name: str, budget: _Budget) -> _CappedReader:
@@ -122,10 +132,13 @@ def _section_names(archive: zipfile.ZipFile, budget: _Budget) -> list[str]:
 def _spine_sections(archive: zipfile.ZipFile, names: set[str], budget: _Budget) -> list[str]:
     """The sections in the order the package's spine gives; [] when it gives none we can use."""
     with _open_member(archive, "Contents/content.hpf", budget) as stream:
-        try:
-            package = etree.fromstring(_read_all(stream), etree.XMLParser(**_SAFE))
-        except etree.LxmlError as exc:
-            raise Malformed(f"Contents/content.hpf is not valid XML ({exc})") from exc
+        chunks = []
+        while chunk := _inflate(stream, "Contents/content.hpf"):
+            chunks.append(chunk)
+    try:
+        package = etree.fromstring(b"".join(chunks), etree.XMLParser(**_SAFE_PARSING))
+    except etree.LxmlError as exc:
+        raise Malformed(f"Contents/content.hpf is not valid XML ({exc})") from exc
     hrefs: dict[str, str] = {}
     for item in package.iter():
         if _local(item.tag) == "item" and item.get("id") and item.get("href"):
@@ -143,88 +156,107 @@ def _spine_sections(archive: zipfile.ZipFile, names: set[str], budget: _Budget) 
     return ordered
 
 
-def _read_all(stream: _CappedReader) -> bytes:
-    chunks = []
-    while chunk := stream.read(_READ_CHUNK):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _section_lines(stream: _CappedReader, name: str) -> Iterator[str]:
-    """The lines of one section, parsed as a stream: each top-level paragraph is read when it
-    ends, then dropped from the tree."""
-    depth = 0
-    root: Element | None = None
+def _inflate(stream: _CappedReader, name: str) -> bytes:
     try:
-        for event, element in etree.iterparse(stream, events=("start", "end"), **_SAFE):
-            if event == "start":
-                depth += 1
-                if root is None:
-                    root = element
-                continue
-            depth -= 1
-            if depth == 1 and root is not None:
-                if _local(element.tag) == "p":
-                    yield from _paragraph_lines(element)
-                root.remove(element)
-    except etree.LxmlError as exc:
-        raise Malformed(f"{name} is not valid XML ({exc})") from exc
+        return stream.read()
     except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise Malformed(f"{name} cannot be inflated ({exc})") from exc
 
 
-def _paragraph_lines(paragraph: Element) -> list[str]:
-    """A paragraph's own text as one line, then each table or text box it anchors."""
-    text: list[str] = []
-    blocks: list[str] = []
-
-    def walk(element: Element) -> None:
-        for child in element:
-            name = _local(child.tag)
-            if name == "t":
-                text.append(_run_text(child))
-            elif name == "tbl":
-                blocks.append(_table_text(child))
-            elif name == "p":  # a paragraph of a text box, footnote or header: a line of its own
-                blocks.extend(_paragraph_lines(child))
-            else:
-                walk(child)
-
-    walk(paragraph)
-    return ["".join(text), *blocks]
+def _read_section(stream: _CappedReader, name: str, reader: _SectionReader, max_chars: int) -> None:
+    parser = etree.XMLParser(target=reader, **_SAFE_PARSING)
+    try:
+        while chunk := _inflate(stream, name):
+            parser.feed(chunk)
+            if reader.size >= max_chars:
+                return  # enough text: the rest of the file is not read at all
+        parser.close()
+    except etree.LxmlError as exc:
+        raise Malformed(f"{name} is not valid XML ({exc})") from exc
 
 
-def _run_text(element: Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        parts.append(_INLINE_TEXT.get(_local(child.tag), ""))
-        parts.append(child.tail or "")
-    return "".join(parts)
+@dataclass
+class _Paragraph:
+    parts: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)  # tables and text boxes it anchors
 
 
-def _table_text(table: Element) -> str:
-    rows: list[str] = []
-    for row in _children(table, "tr"):
-        cells = []
-        for cell in _children(row, "tc"):
-            lines = [line for p in _cell_paragraphs(cell) for line in _paragraph_lines(p)]
-            cells.append(_WHITESPACE_RUN.sub(" ", " ".join(lines)).strip())
-        rows.append("\t".join(cells))
-    return "\n".join(rows)
+@dataclass
+class _Table:
+    rows: list[list[str]] = field(default_factory=list)
 
 
-def _cell_paragraphs(cell: Element) -> Iterator[Element]:
-    """The paragraphs directly in a cell (under its ``subList``), not those of nested tables,
-    which their own paragraph reads."""
-    for child in cell:
-        if _local(child.tag) == "p":
-            yield child
-        elif _local(child.tag) == "subList":
-            yield from _cell_paragraphs(child)
+@dataclass
+class _Cell:
+    parts: list[str] = field(default_factory=list)
 
 
-def _children(element: Element, name: str) -> Iterator[Element]:
-    return (child for child in element if _local(child.tag) == name)
+class _SectionReader:
+    """An lxml parser target: turns the start/end/data events of sections into lines, keeping a
+    stack of the paragraphs, tables and cells open at each point."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.size = 0
+        self._open: list[_Paragraph | _Table | _Cell] = []
+        self._pushed: list[bool] = []  # per open element: did it open a frame?
+        self._text_depth = 0  # > 0 inside an hp:t
+
+    def start(self, tag: Any, attrib: Any) -> None:
+        name = _local(tag)
+        top = self._open[-1] if self._open else None
+        frame: _Paragraph | _Table | _Cell | None = None
+        if self._text_depth:
+            self._text_depth += 1
+            if name in _INLINE_TEXT and isinstance(top, _Paragraph):
+                top.parts.append(_INLINE_TEXT[name])
+        elif name == "t":
+            self._text_depth = 1
+        elif name == "p":
+            frame = _Paragraph()
+        elif name == "tbl":
+            frame = _Table()
+        elif name == "tr" and isinstance(top, _Table):
+            top.rows.append([])
+        elif name == "tc" and isinstance(top, _Table):
+            frame = _Cell()
+        if frame is not None:
+            self._open.append(frame)
+        self._pushed.append(frame is not None)
+
+    def end(self, tag: Any) -> None:
+        if self._text_depth:
+            self._text_depth -= 1
+        if not self._pushed.pop():
+            return
+        frame = self._open.pop()
+        if isinstance(frame, _Paragraph):
+            self._emit(["".join(frame.parts), *frame.blocks])
+        elif isinstance(frame, _Table):
+            self._emit(["\n".join("\t".join(row) for row in frame.rows)])
+        elif isinstance(frame, _Cell) and self._open and isinstance(self._open[-1], _Table):
+            table = self._open[-1]
+            if not table.rows:
+                table.rows.append([])
+            text = " ".join(part for part in frame.parts if part.strip())
+            table.rows[-1].append(_WHITESPACE_RUN.sub(" ", text).strip())
+
+    def data(self, data: str) -> None:
+        if self._text_depth == 1 and self._open and isinstance(self._open[-1], _Paragraph):
+            self._open[-1].parts.append(data)
+
+    def close(self) -> None:
+        pass
+
+    def _emit(self, lines: list[str]) -> None:
+        parent = self._open[-1] if self._open else None
+        if isinstance(parent, _Paragraph):  # a table or text box inside a paragraph
+            parent.blocks.extend(lines)
+        elif isinstance(parent, _Cell):
+            parent.parts.extend(lines)
+        elif parent is None:
+            self.lines.extend(lines)
+            self.size += sum(len(line) + 1 for line in lines)
 
 
 def _local(tag: Any) -> str:

@@ -3,7 +3,7 @@
 
 import { ApiError, admin, get } from "../api.js";
 import {
-  PROGRAM_STATUS, dDayBadge, errorBox, externalLink, formatDate, formatDateTime, h, loading,
+  PROGRAM_STATUS, badge, dDayBadge, errorBox, externalLink, formatDate, formatDateTime, h, loading,
   portalLabel,
 } from "../dom.js";
 
