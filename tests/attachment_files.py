@@ -93,20 +93,23 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
         mini_fat.append(_ENDOFCHAIN)
         mini_stream += _pad(entry.data, _MINI_SECTOR)
 
-    # Regular sectors, in order: big streams, the mini stream, the mini FAT, the directory, FAT.
-    chains: list[tuple[_Entry | str, int]] = [(e, _sectors(len(e.data))) for e in big]
-    chains.append(("mini stream", _sectors(len(mini_stream))))
-    chains.append(("mini fat", _sectors(4 * len(mini_fat))))
-    chains.append(("directory", _sectors(128 * len(entries))))
+    # Regular sectors, in the order Hangul writes them: the FAT, the directory, the mini FAT and
+    # the mini stream first, the big streams after (so a file cut short keeps its header parts).
+    chains: list[tuple[_Entry | str, int]] = [
+        ("directory", _sectors(128 * len(entries))),
+        ("mini fat", _sectors(4 * len(mini_fat))),
+        ("mini stream", _sectors(len(mini_stream))),
+    ]
+    chains += [(e, _sectors(len(e.data))) for e in big]
     used = sum(count for _, count in chains)
     fat_sectors = 1
     while fat_sectors * (_SECTOR // 4) < used + fat_sectors:
         fat_sectors += 1
     assert fat_sectors <= 109, "the header's DIFAT holds 109 FAT sectors: keep test files small"
 
-    fat: list[int] = []
+    first_fat = 0
+    fat: list[int] = [_FATSECT] * fat_sectors
     starts: dict[str, int] = {}
-    body = bytearray()
     for owner, count in chains:
         start = len(fat) if count else _ENDOFCHAIN
         fat.extend(range(len(fat) + 1, len(fat) + count))
@@ -114,20 +117,19 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
             fat.append(_ENDOFCHAIN)
         if isinstance(owner, _Entry):
             owner.start, owner.size = start, len(owner.data)
-            body += _pad(owner.data, _SECTOR)
         else:
             starts[owner] = start
-    first_fat = len(fat)
-    fat.extend([_FATSECT] * fat_sectors)
     fat.extend([_FREESECT] * (fat_sectors * (_SECTOR // 4) - len(fat)))
-
     root.start = starts["mini stream"] if mini_stream else _ENDOFCHAIN
     root.size = len(mini_stream)
-    body += _pad(bytes(mini_stream), _SECTOR)
-    body += _pad(struct.pack(f"<{len(mini_fat)}I", *mini_fat), _SECTOR, fill=b"\xff")
+
+    body = bytearray(struct.pack(f"<{len(fat)}I", *fat))
     directory = b"".join(_directory_entry(e) for e in entries)
     body += _pad(directory, _SECTOR, fill=_unused_directory_entry())
-    body += struct.pack(f"<{len(fat)}I", *fat)
+    body += _pad(struct.pack(f"<{len(mini_fat)}I", *mini_fat), _SECTOR, fill=b"\xff")
+    body += _pad(bytes(mini_stream), _SECTOR)
+    for entry in big:
+        body += _pad(entry.data, _SECTOR)
 
     difat = list(range(first_fat, first_fat + fat_sectors))
     difat += [_FREESECT] * (109 - len(difat))

@@ -1,7 +1,7 @@
-"""The program detail's 첨부파일 in Chromium (issue 15): each attachment with what became of it — its
-text read (with links to the stored copy and the text), or why it was not fetched — at desktop
-and phone widths, with no console errors. Like the other browser tests: the live server over the
-seeded samples, screenshots kept."""
+"""The program detail's 첨부파일 in Chromium (issue 15): each attachment with what became of
+it — its text read (with links to the stored copy and the text), or why it was not fetched — at
+desktop and phone widths, with no console errors. Like the other browser tests: the live server
+over the seeded samples, screenshots kept."""
 
 from __future__ import annotations
 
