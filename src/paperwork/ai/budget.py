@@ -47,13 +47,19 @@ class Reservation:
 
 
 async def reserve(
-    database: Database, *, nanos: int, token_id: int, caps: Caps, now: dt.datetime, tz: ZoneInfo
+    database: Database,
+    *,
+    nanos: int,
+    token_id: int | None,
+    caps: Caps,
+    now: dt.datetime,
+    tz: ZoneInfo,
 ) -> Reservation:
     """Hold ``nanos`` of today's budget, or raise OverBudget (nothing held) with the seconds
     until the budget renews at the next midnight in ``tz``."""
     day = today_in(tz, now=now)
     scopes = [(EVERYONE, caps.everyone)]
-    if caps.per_token is not None:
+    if caps.per_token is not None and token_id is not None:  # (None: the server's own call)
         scopes.append((token_scope(token_id), caps.per_token))
     async with database.session_scope() as session:
         for scope, cap in scopes:

@@ -24,7 +24,7 @@ class Caller:
 
     database: Database
     caps: budget.Caps
-    token_id: int
+    token_id: int | None  # None: the server's own call (a scanned attachment's OCR)
     request_id: str
     now: dt.datetime
     tz: ZoneInfo

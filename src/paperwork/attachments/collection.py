@@ -15,14 +15,17 @@ import asyncio
 import datetime as dt
 import hashlib
 import logging
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
 
+from paperwork.ai.gateway import Gateway, read_document
+from paperwork.ai.metering import Caller
 from paperwork.attachments import repository
-from paperwork.attachments.extract import MAX_FILE_BYTES
+from paperwork.attachments.extract import MAX_FILE_BYTES, tidy
 from paperwork.attachments.links import sync_links
 from paperwork.attachments.sandbox import ExtractionSandbox
 from paperwork.attachments.sniff import sniff
@@ -36,6 +39,7 @@ from paperwork.collectors.base import (
 from paperwork.collectors.http_client import Politeness, PortalClient, build_http_client
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
+from paperwork.errors import AppError
 from paperwork.models import ProgramAttachment
 from paperwork.portals import repository as portal_repository
 from paperwork.portals.catalog import PORTAL_NAMES
@@ -80,6 +84,8 @@ class AttachmentsPass:
     transport: httpx.AsyncBaseTransport | None = None
     clock: Callable[[], dt.datetime] = utcnow
     on_progress: Progress | None = None
+    # With PAPERWORK_ATTACHMENTS_OCR on: scanned PDFs go to its OCR, under the daily AI cap.
+    gateway: Gateway | None = None
 
     async def run(self, *, portal_id: str | None = None, limit: int | None = None) -> PassReport:
         report = PassReport()
@@ -215,8 +221,11 @@ class AttachmentsPass:
     async def extract(self, report: PassReport, changed: set[str]) -> None:
         """Extract every file still pending (new ones, and those a killed pass left), then
         refresh the search units of the programs linking to a file that changed."""
+        ocr_again = self.clock() - RETRY_AFTER if self._ocr_on() else None
         async with self.database.session_scope() as session:
-            files = await repository.files_to_extract(session, limit=EXTRACT_PER_PASS)
+            files = await repository.files_to_extract(
+                session, limit=EXTRACT_PER_PASS, ocr_before=ocr_again
+            )
         for done, stored in enumerate(files, 1):
             status, text, error = await self._extract_one(stored.sha256)
             async with self.database.session_scope() as session:
@@ -237,7 +246,38 @@ class AttachmentsPass:
         except FileMissing:
             return ExtractionStatus.failed, None, "the stored file is missing"
         result = await asyncio.to_thread(self.sandbox.extract, data)
+        if result.status == ExtractionStatus.needs_ocr and self._ocr_on():
+            return await self._ocr(data)
         return result.status, result.text or None, result.error
+
+    def _ocr_on(self) -> bool:
+        return (
+            self.settings.attachments_ocr
+            and self.gateway is not None
+            and self.gateway.ocr is not None
+        )
+
+    async def _ocr(self, data: bytes) -> tuple[str, str | None, str | None]:
+        """A scanned PDF's text through the OCR gateway, as the server's own paid call (the
+        service's daily cap applies; no token's). Refused or failed: still ``needs_ocr``, with
+        the reason, and tried again an hour later."""
+        assert self.gateway is not None
+        caller = Caller(
+            database=self.database,
+            caps=self.gateway.caps,
+            token_id=None,
+            request_id=f"attachments-{uuid.uuid4().hex[:12]}",
+            now=self.clock(),
+            tz=self.settings.tz,
+        )
+        try:
+            reading = await read_document(caller, self.gateway, data)
+        except AppError as exc:
+            return ExtractionStatus.needs_ocr, None, f"OCR: {exc.message}"
+        text = tidy(reading.text)
+        if not text:
+            return ExtractionStatus.needs_ocr, None, "OCR found no text"
+        return ExtractionStatus.extracted, text, None
 
 
 async def refresh_search_units(database: Database, hashes: Sequence[str]) -> int:

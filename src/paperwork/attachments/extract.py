@@ -7,10 +7,13 @@ same function in a child process with a time and memory limit, which is how the 
 
 from __future__ import annotations
 
+import io
 import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+
+import olefile
 
 from paperwork.attachments import sniff as media
 from paperwork.attachments.formats import Malformed, NeedsOcr, Unsupported
@@ -50,11 +53,26 @@ def _plain_text(data: bytes) -> str:
     return data.decode("utf-8").removeprefix("\ufeff")
 
 
+def _other_ole(data: bytes) -> str:
+    """An OLE file that is not an HWP: a .doc or .xls we don't read; or one too damaged to tell,
+    which on these portals is most likely an HWP cut short: that is a failure, not a format."""
+    try:
+        olefile.OleFileIO(io.BytesIO(data)).close()
+    except Exception as exc:  # olefile raises OSError, ValueError, struct.error… on damage
+        raise Malformed(f"not a readable OLE compound file ({str(exc)[:120]})") from exc
+    raise Unsupported(_not_read(media.OLE))
+
+
+def _not_read(media_type: str) -> str:
+    return f"not a format we read: {media_type}"
+
+
 _READERS: dict[str, Callable[[bytes], str]] = {
     media.HWP: lambda data: hwp5_text(data, max_chars=MAX_TEXT_CHARS),
     media.HWPX: lambda data: hwpx_text(data, max_chars=MAX_TEXT_CHARS),
     media.PDF: lambda data: pdf_text(data, max_chars=MAX_TEXT_CHARS),
     media.TEXT: _plain_text,
+    media.OLE: _other_ole,
 }
 
 
@@ -75,9 +93,7 @@ def extract_sniffed(data: bytes, media_type: str) -> Extraction:
     """``extract`` for a file whose type is already known."""
     reader = _READERS.get(media_type)
     if reader is None:
-        return Extraction(
-            ExtractionStatus.unsupported, "", f"not a format we read: {media_type}", media_type
-        )
+        return Extraction(ExtractionStatus.unsupported, "", _not_read(media_type), media_type)
     try:
         text = reader(data)
     except Unsupported as exc:

@@ -155,11 +155,19 @@ async def add_file(
 
 
 async def files_to_extract(
-    session: AsyncSession, *, limit: int, only: Sequence[str] | None = None
+    session: AsyncSession, *, limit: int, ocr_before: dt.datetime | None = None
 ) -> Sequence[AttachmentFile]:
-    statement = select(AF).where(AF.extraction_status == ExtractionStatus.pending)
-    if only is not None:
-        statement = statement.where(AF.sha256.in_(only))
+    """Files not read yet; with ``ocr_before``, also scanned ones last tried before it."""
+    due = AF.extraction_status == ExtractionStatus.pending
+    if ocr_before is not None:
+        due = or_(
+            due,
+            and_(
+                AF.extraction_status == ExtractionStatus.needs_ocr,
+                AF.extracted_at < ocr_before,
+            ),
+        )
+    statement = select(AF).where(due)
     return (await session.scalars(statement.order_by(AF.stored_at).limit(limit))).all()
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import httpx
 
+from paperwork.ai.gateway import Gateway
 from paperwork.attachments.collection import AttachmentsPass, PassReport
 from paperwork.attachments.sandbox import ExtractionSandbox
 from paperwork.attachments.store import store_from_url
@@ -69,6 +70,9 @@ class AttachmentsWorker:
                 ),
                 transport=self.transport,
                 clock=self.clock,
+                gateway=Gateway.from_settings(self.settings)
+                if self.settings.attachments_ocr
+                else None,
             )
         return self._pass
 
@@ -81,3 +85,5 @@ class AttachmentsWorker:
         if self._pass is not None:
             self._pass.sandbox.close()
             await self._pass.store.close()
+            if self._pass.gateway is not None:
+                await self._pass.gateway.aclose()

@@ -47,6 +47,7 @@ def attachments_fetch(
     ] = None,
 ) -> None:
     """Fetch the attachments that are due, store them, extract their text and index it."""
+    from paperwork.ai.gateway import Gateway
     from paperwork.attachments.collection import AttachmentsPass, PassReport
     from paperwork.attachments.sandbox import ExtractionSandbox
     from paperwork.attachments.store import store_from_url
@@ -70,13 +71,16 @@ def attachments_fetch(
                     tasks[what] = progress.add_task(what, total=total)
                 progress.update(tasks[what], completed=done, total=total)
 
+            gateway = Gateway.from_settings(settings) if settings.attachments_ocr else None
             try:
                 return await AttachmentsPass(
-                    database, settings, store, sandbox, on_progress=update
+                    database, settings, store, sandbox, on_progress=update, gateway=gateway
                 ).run(portal_id=portal, limit=limit)
             finally:
                 sandbox.close()
                 await store.close()
+                if gateway is not None:
+                    await gateway.aclose()
 
     report = with_database(job)
     table = Table("outcome", "count")
