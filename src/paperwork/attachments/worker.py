@@ -60,6 +60,7 @@ class AttachmentsWorker:
 
     def _attachments(self) -> AttachmentsPass:
         if self._pass is None:
+            ocr = Gateway.from_settings(self.settings) if self.settings.attachments_ocr else None
             self._pass = AttachmentsPass(
                 self.database,
                 self.settings,
