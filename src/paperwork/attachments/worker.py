@@ -71,9 +71,7 @@ class AttachmentsWorker:
                 ),
                 transport=self.transport,
                 clock=self.clock,
-                gateway=Gateway.from_settings(self.settings)
-                if self.settings.attachments_ocr
-                else None,
+                gateway=ocr,
             )
         return self._pass
 
