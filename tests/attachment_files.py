@@ -160,7 +160,8 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
 
 def _number(root: _Entry) -> list[_Entry]:
     """Directory order: breadth first, so each storage's children are numbered together."""
-    entries, queue = [], [root]
+    entries: list[_Entry] = []
+    queue = [root]
     while queue:
         entry = queue.pop(0)
         entry.sid = len(entries)

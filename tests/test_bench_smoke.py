@@ -95,9 +95,16 @@ def test_smoke_run_measures_every_target_without_errors(tmp_path: Path) -> None:
     alerts = result["alerts_match"]
     assert (alerts["alerts"], alerts["new_programs"]) == (200, 50)
     assert alerts["messages"] > 0 and alerts["peak_rss_mb"] > 0
+    # Attachments: 20 files of every format extracted in the sandbox, every program indexed.
+    extraction, indexing = result["attachments"]["extraction"], result["attachments"]["indexing"]
+    assert extraction["all"]["statuses"] == {"extracted": 20} and extraction["errors"] == 0
+    assert all(figures["files"] > 0 for figures in extraction["formats"].values())
+    assert indexing["programs"] == indexing["vectors"] == 2_000
+    assert indexing["links"] == 2_000 + 200  # a notice each, the shared form every tenth
     # The table went to stdout; the database is gone afterwards.
     assert "collection_list" in done.stdout and "ingest" in done.stdout
     assert "messages queued" in done.stdout
+    assert "files/s" in done.stdout and "ingest with attachment text" in done.stdout
     name = next(w for w in done.stderr.split() if w.startswith("paperwork_bench_"))
     assert not asyncio.run(_database_exists(server_url, name))
 

@@ -50,8 +50,10 @@ def test_the_type_comes_from_the_bytes(data: bytes, expected: str) -> None:
     assert sniff(data) == expected
 
 
-def test_a_truncated_hwp_is_still_an_hwp_so_its_reader_can_say_what_is_wrong() -> None:
-    data = hwp5_file(["공고"] * 200, compressed=False)
+@pytest.mark.parametrize(
+    "data", [hwp5_file(["공고"]), hwp5_file(["공고"] * 200, compressed=False)], ids=["small", "big"]
+)
+def test_a_truncated_hwp_is_still_an_hwp_so_its_reader_can_say_what_is_wrong(data: bytes) -> None:
     assert sniff(data[: len(data) // 2]) == media.HWP
 
 

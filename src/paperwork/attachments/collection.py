@@ -28,7 +28,7 @@ from paperwork.attachments import repository
 from paperwork.attachments.extract import MAX_FILE_BYTES, tidy
 from paperwork.attachments.links import sync_links
 from paperwork.attachments.sandbox import ExtractionSandbox
-from paperwork.attachments.sniff import sniff
+from paperwork.attachments.sniff import BINARY as UNKNOWN_TYPE
 from paperwork.attachments.store import ContentStore, FileMissing
 from paperwork.collectors.base import (
     CollectorError,
@@ -40,7 +40,7 @@ from paperwork.collectors.http_client import Politeness, PortalClient, build_htt
 from paperwork.config import Settings
 from paperwork.db import Database, utcnow
 from paperwork.errors import AppError
-from paperwork.models import ProgramAttachment
+from paperwork.models import AttachmentFile, ProgramAttachment
 from paperwork.portals import repository as portal_repository
 from paperwork.portals.catalog import PORTAL_NAMES
 from paperwork.search.index import attachment_units, attachment_vector
@@ -200,10 +200,12 @@ class AttachmentsPass:
                     "last_modified": download.last_modified,
                 }
                 async with self.database.session_scope() as session:
+                    # Its real type is sniffed in the sandbox with its text: sniffing reads the
+                    # file's structure, which a malformed file must not be able to hang here.
                     await repository.add_file(
                         session,
                         sha256=sha256,
-                        media_type=sniff(download.content),
+                        media_type=UNKNOWN_TYPE,
                         size=len(download.content),
                         now=now,
                     )
@@ -227,10 +229,16 @@ class AttachmentsPass:
                 session, limit=EXTRACT_PER_PASS, ocr_before=ocr_again
             )
         for done, stored in enumerate(files, 1):
-            status, text, error = await self._extract_one(stored.sha256)
+            status, text, error, media_type = await self._extract_one(stored)
             async with self.database.session_scope() as session:
                 await repository.record_extraction(
-                    session, stored.sha256, status=status, text=text, error=error, now=self.clock()
+                    session,
+                    stored.sha256,
+                    status=status,
+                    text=text,
+                    error=error,
+                    media_type=media_type,
+                    now=self.clock(),
                 )
             report.extracted[status] = report.extracted.get(status, 0) + 1
             changed.add(stored.sha256)
@@ -239,16 +247,19 @@ class AttachmentsPass:
         if changed:
             await refresh_search_units(self.database, sorted(changed))
 
-    async def _extract_one(self, sha256: str) -> tuple[str, str | None, str | None]:
-        """(status, text, error) of one stored file."""
+    async def _extract_one(
+        self, stored: AttachmentFile
+    ) -> tuple[str, str | None, str | None, str]:
+        """(status, text, error, media type) of one stored file."""
         try:
-            data = await self.store.get(sha256)
+            data = await self.store.get(stored.sha256)
         except FileMissing:
-            return ExtractionStatus.failed, None, "the stored file is missing"
+            failed = ExtractionStatus.failed
+            return failed, None, "the stored file is missing", stored.media_type
         result = await asyncio.to_thread(self.sandbox.extract, data)
         if result.status == ExtractionStatus.needs_ocr and self._ocr_on():
-            return await self._ocr(data)
-        return result.status, result.text or None, result.error
+            return (*await self._ocr(data), result.media_type)
+        return result.status, result.text or None, result.error, result.media_type
 
     def _ocr_on(self) -> bool:
         return (

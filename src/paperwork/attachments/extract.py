@@ -32,6 +32,8 @@ _SNIFF_PREFIX_BYTES = 64 * 1024
 _MAX_ERROR_CHARS = 300
 _BLANK_LINES = re.compile(r"\n(?:[ \t\u3000]*\n)+")
 _TRAILING_SPACE = re.compile(r"[ \u3000]+\n")
+# C0 controls but tab and newline (carriage returns are made newlines first), and DEL.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -112,10 +114,13 @@ def extract_sniffed(data: bytes, media_type: str) -> Extraction:
 
 
 def tidy(text: str) -> str:
-    """Text as we store it: NFC (HWP and macOS PDFs often give decomposed Hangul), no NULs, Unix
-    line ends, no trailing spaces, at most one blank line in a row."""
-    text = unicodedata.normalize("NFC", text.replace("\x00", ""))
+    """Text as we store it: NFC (HWP and macOS PDFs often give decomposed Hangul), Unix line
+    ends, no NULs or other control characters (PostgreSQL refuses NUL), no lone surrogates (a
+    broken PDF font map can give them; UTF-8 cannot hold them), no trailing spaces, at most one
+    blank line in a row."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _CONTROLS.sub("", text).encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFC", text)
     text = _TRAILING_SPACE.sub("\n", text + "\n")
     text = _BLANK_LINES.sub("\n\n", text)
     return text.strip()

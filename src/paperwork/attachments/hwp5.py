@@ -75,7 +75,7 @@ def hwp5_text(data: bytes, *, max_chars: int = 500_000) -> str:
         return writer.finish()
 
 
-def _read_header(ole: olefile.OleFileIO) -> bool:
+def _read_header(ole: olefile.OleFileIO[str]) -> bool:
     """Whether the body is compressed, after refusing the files we must not read."""
     if not ole.exists("FileHeader"):
         raise Malformed("no FileHeader stream: not an HWP 5 file")
@@ -90,7 +90,7 @@ def _read_header(ole: olefile.OleFileIO) -> bool:
     return bool(properties & FLAG_COMPRESSED)
 
 
-def _section_paths(ole: olefile.OleFileIO) -> list[str]:
+def _section_paths(ole: olefile.OleFileIO[str]) -> list[str]:
     numbered: list[tuple[int, str]] = []
     for entry in ole.listdir(streams=True, storages=False):
         if len(entry) == 2 and entry[0] == "BodyText":
@@ -102,11 +102,14 @@ def _section_paths(ole: olefile.OleFileIO) -> list[str]:
     return [path for _, path in sorted(numbered)]
 
 
-def _read_stream(ole: olefile.OleFileIO, path: str) -> bytes:
+def _read_stream(ole: olefile.OleFileIO[str], path: str) -> bytes:
     try:
         stream: bytes = ole.openstream(path).read()
+        declared = ole.get_size(path)
     except Exception as exc:  # a sector chain that leaves the file, a loop in the FAT…
         raise Malformed(f"{path} cannot be read ({_why(exc)})") from exc
+    if len(stream) < declared:  # olefile hands back what there is of a truncated file
+        raise Malformed(f"{path} is cut short")
     return stream
 
 

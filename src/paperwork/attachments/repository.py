@@ -178,12 +178,14 @@ async def record_extraction(
     status: str,
     text: str | None,
     error: str | None,
+    media_type: str,
     now: dt.datetime,
 ) -> None:
     await session.execute(
         update(AF)
         .where(AF.sha256 == sha256)
         .values(
+            media_type=media_type,
             extraction_status=status,
             extraction_error=error,
             text=text,

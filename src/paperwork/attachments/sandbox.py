@@ -197,7 +197,10 @@ class _Child:
         """The next JSON frame from the child."""
         header = self._read_exactly(_LENGTH.size, deadline)
         (length,) = _LENGTH.unpack(header)
-        answer: dict[str, Any] = json.loads(self._read_exactly(length, deadline))
+        try:
+            answer: dict[str, Any] = json.loads(self._read_exactly(length, deadline))
+        except ValueError as exc:  # garbled output: a child in that state is as good as dead
+            raise _ChildGone from exc
         return answer
 
     def stop(self, grace: float = 0.0) -> str:
@@ -261,14 +264,14 @@ def _serve(memory_mb: int) -> int:
         # Room to answer in when the file has taken all the rest.
         reserve: bytearray | None = bytearray(_MEMORY_RESERVE)
         media_type, told, exhausted = BINARY, False, False
-        data, reply = b"", {}
+        data, reply = b"", dict[str, Any]()
         try:
             data = source.read(_LENGTH.unpack(header)[0])
             media_type = sniff(data)
             _write_frame(out, {"media_type": media_type})
             told = True
             result = extract_sniffed(data, media_type)
-            reply: dict[str, Any] = {
+            reply = {
                 "status": result.status.value,
                 "text": result.text,
                 "error": result.error,
@@ -294,7 +297,8 @@ def _serve(memory_mb: int) -> int:
 
 
 def _write_frame(out: BinaryIO, payload: dict[str, Any]) -> None:
-    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    # ASCII JSON: any str goes through, even one holding a lone surrogate from a broken file.
+    body = json.dumps(payload).encode("ascii")
     out.write(_LENGTH.pack(len(body)) + body)
     out.flush()
 

@@ -48,6 +48,9 @@ _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _PDF_HEADER_WINDOW = 1024
 # OLE mini sectors are 64 bytes: a small stream such as FileHeader starts on that boundary.
 _MINI_SECTOR = 64
+# Directory entries are 128 bytes and begin with the name in UTF-16, NUL-terminated.
+_DIRECTORY_ENTRY = 128
+_FILE_HEADER_NAME = "FileHeader\x00".encode("utf-16-le")
 
 
 def sniff(data: bytes) -> str:
@@ -75,19 +78,27 @@ def extension_for(media_type: str) -> str:
 def _sniff_ole(data: bytes) -> str:
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as ole:
-            if ole.exists("FileHeader"):
+            if not ole.exists("FileHeader"):
+                return OLE
+            try:
                 head = ole.openstream("FileHeader").read(len(HWP_SIGNATURE))
-                return HWP if head == HWP_SIGNATURE else OLE
-            return OLE
+                cut_short = len(head) < min(len(HWP_SIGNATURE), ole.get_size("FileHeader"))
+            except Exception:
+                cut_short = True
+            # Only HWP has a FileHeader stream: one we can't read is a damaged HWP, and its
+            # reader will say what is wrong with it.
+            return HWP if cut_short or head == HWP_SIGNATURE else OLE
     except Exception:  # olefile raises many kinds on damaged files; none may escape sniffing
         pass
-    # Too damaged for olefile (a truncated download, say): the HWP signature still sits at the
-    # start of a mini sector, so the reader gets the file and can say what is wrong with it.
-    start = data.find(HWP_SIGNATURE)
-    while start != -1:
-        if start % _MINI_SECTOR == 0:
-            return HWP
-        start = data.find(HWP_SIGNATURE, start + 1)
+    # Too damaged for olefile (a truncated download, say): look for HWP's traces where they
+    # would sit, its signature at the start of a mini sector, or the FileHeader stream's name at
+    # the start of a directory entry. The reader then says what is wrong with the file.
+    for needle, alignment in ((HWP_SIGNATURE, _MINI_SECTOR), (_FILE_HEADER_NAME, _DIRECTORY_ENTRY)):
+        start = data.find(needle)
+        while start != -1:
+            if start % alignment == 0:
+                return HWP
+            start = data.find(needle, start + 1)
     return OLE
 
 
