@@ -33,6 +33,14 @@ async def _links(db: Database) -> list[ProgramAttachment]:
         )
 
 
+async def _change(db: Database, program: int, **values: Any) -> None:
+    """The program as a later collection run leaves it (changed at ``updated_at``)."""
+    async with db.session_scope() as session:
+        await session.execute(
+            update(SupportProgram).where(SupportProgram.id == program).values(**values)
+        )
+
+
 async def _files(db: Database) -> list[AttachmentFile]:
     async with db.session_scope() as session:
         return list((await session.scalars(select(AttachmentFile))).all())
@@ -91,10 +99,7 @@ async def test_fetched_files_are_not_downloaded_again_and_a_change_revalidates(
 
     # The program changes (a new deadline): its file is asked again, conditionally.
     clock.now += dt.timedelta(hours=1)
-    async with db.session_scope() as session:
-        await session.execute(
-            update(SupportProgram).where(SupportProgram.id == program).values(updated_at=clock.now)
-        )
+    await _change(db, program, updated_at=clock.now)
     report = await attachments_pass.run()
     assert report.unchanged == 1
     asked = [headers for path, headers in file_server.requests if path == NOTICE]
@@ -104,10 +109,7 @@ async def test_fetched_files_are_not_downloaded_again_and_a_change_revalidates(
     # Its content changed on the server: downloaded, stored and read anew.
     clock.now += dt.timedelta(hours=1)
     file_server.put(NOTICE, hwpx_file(["정정 공고: 신청기한 연장"]))
-    async with db.session_scope() as session:
-        await session.execute(
-            update(SupportProgram).where(SupportProgram.id == program).values(updated_at=clock.now)
-        )
+    await _change(db, program, updated_at=clock.now)
     report = await attachments_pass.run()
     assert report.fetched == 1
     assert len(await _files(db)) == 2
@@ -303,12 +305,7 @@ async def test_links_follow_the_programs_list(
     # The portal now lists another file instead: the old link goes, the new one is fetched.
     clock.now += dt.timedelta(hours=1)
     form = file_server.put(FORM, FORM_HWP)
-    async with db.session_scope() as session:
-        await session.execute(
-            update(SupportProgram)
-            .where(SupportProgram.id == program)
-            .values(attachments=[{"name": "b.hwp", "url": form}], updated_at=clock.now)
-        )
+    await _change(db, program, attachments=[{"name": "b.hwp", "url": form}], updated_at=clock.now)
     report = await attachments_pass.run()
     assert report.fetched == 1
     assert [link.name for link in await _links(db)] == ["b.hwp"]
