@@ -312,3 +312,28 @@ async def test_links_follow_the_programs_list(
     async with db.session_scope() as session:
         count = await session.scalar(select(func.count()).select_from(ProgramAttachment))
     assert count == 1
+
+
+async def test_admin_stats_count_links_and_files_by_status(
+    file_server: FileServer,
+    attachments_pass: AttachmentsPass,
+    program_with: Any,
+    client: httpx.AsyncClient,
+    admin_headers: dict[str, str],
+) -> None:
+    file_server.robots = "User-agent: *\nDisallow: /afile\n"
+    await program_with(
+        [
+            ("a.hwpx", file_server.put(NOTICE, NOTICE_HWPX)),
+            ("b.hwp", file_server.put(FORM, FORM_HWP[:100])),
+            ("c.hwp", file_server.put("/afile/x", FORM_HWP)),
+        ]
+    )
+    await attachments_pass.run()
+    stats = (await client.get("/admin/stats", headers=admin_headers)).json()["data"]
+    assert stats["attachments"] == {
+        "links_fetched": 2,
+        "links_blocked": 1,
+        "files_extracted": 1,
+        "files_failed": 1,
+    }

@@ -1,5 +1,5 @@
 """``/admin/stats``: per portal, the programs stored, raw items by outcome, the last day's runs
-by status and their error rate; and how many admin tokens are live."""
+by status and their error rate; how many admin tokens are live; the attachments' progress."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from paperwork.attachments import repository as attachments_repository
 from paperwork.auth import repository as token_repository
 from paperwork.ops import repository
 from paperwork.ops.seed_schemas import AdminStats, PortalAdminStats
@@ -46,4 +47,5 @@ async def admin_stats(session: AsyncSession, *, now: dt.datetime) -> AdminStats:
         programs_total=sum(entry.programs for entry in per_portal),
         portals=per_portal,
         active_admin_tokens=await token_repository.count_live(session),
+        attachments=await attachments_repository.counts(session),
     )

@@ -179,3 +179,8 @@ class AdminStats(BaseModel):
     programs_total: int
     portals: list[PortalAdminStats]
     active_admin_tokens: int
+    attachments: dict[str, int] = Field(
+        default_factory=dict,
+        description="Attachment links by fetch status (links_<status>) and stored files by "
+        "extraction status (files_<status>).",
+    )
