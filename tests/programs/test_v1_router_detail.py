@@ -51,9 +51,14 @@ async def test_detail_has_the_full_announcement_and_its_raw_record(
     assert data["description"].endswith("최대 1억원")
     assert data["required_documents"] == ["사업계획서", "중소기업 확인서"]
     assert data["evaluation_criteria"] == ["기술성 40점", "사업성 60점"]
-    assert data["attachments"] == [
-        {"name": "공고문.hwp", "url": "https://www.bizinfo.go.kr/file/1"}
-    ]
+    # Before the worker has fetched it: the portal's name and link, pending, nothing to serve.
+    [attachment] = data["attachments"]
+    assert (attachment["name"], attachment["url"]) == (
+        "공고문.hwp",
+        "https://www.bizinfo.go.kr/file/1",
+    )
+    assert attachment["status"] == "pending"
+    assert attachment["file_url"] is None and attachment["text_url"] is None
     assert data["raw_id"] == raw_id and data["raw_url"].endswith("PBLN_000000000777")
     assert data["changes"] == [] and data["also_on"] == []
 

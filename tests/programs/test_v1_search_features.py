@@ -70,7 +70,8 @@ async def highlights_of(api: httpx.AsyncClient, program: int, q: str) -> dict[st
     data = await get_data(api, q=q, limit=100)
     (item,) = (item for item in data["items"] if item["id"] == program)
     highlights: dict[str, Any] = item["highlights"]
-    assert set(highlights) == {"title", "description"}
+    assert set(highlights) == {"title", "description", "attachment"}
+    assert highlights["attachment"] is None  # (the words are in the program's own fields)
     return highlights
 
 
