@@ -7,7 +7,7 @@ make most of a real file's bytes.
 - HWPX: the tests' builder's package, with ``BinData`` pictures (stored) and a preview text.
 - PDF: pages of text in a CID font (Identity-H with a ToUnicode map, as word processors write
   Korean), deflated content streams, JPEG images; every other one starts with the committed
-  Chromium-printed sample page (an embedded subset font), joined with pypdf.
+  Chromium-printed sample page (its Korean in ~30 Type 3 fonts), joined with pypdf.
 """
 
 from __future__ import annotations
@@ -149,7 +149,7 @@ def _printed_page() -> PdfReader:
 def pdf(doc: Notice, rng: random.Random, size: int, *, printed_cover: bool) -> bytes:
     """Pages of text in a CID font (Identity-H, with a ToUnicode map, as word processors write
     Korean), deflated content streams, pictures as JPEG images; with ``printed_cover`` the
-    committed Chromium-printed sample page (an embedded subset font) comes first."""
+    committed Chromium-printed sample page (its Korean in Type 3 fonts) comes first."""
     bare = _pdf_built(doc, [])
     cover = len(builders.pdf_file_korean()) if printed_cover else 0
     pictures = _pictures(rng, size, len(bare) + cover)
