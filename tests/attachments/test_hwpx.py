@@ -4,7 +4,6 @@ without costing memory."""
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -97,11 +96,9 @@ def test_entity_expansion_is_no_bomb() -> None:
     section = f'<?xml version="1.0"?><!DOCTYPE sec [{entities}]>' + _section_xml(
         "<hp:p><hp:run><hp:t>&a9;</hp:t></hp:run></hp:p>"
     )
-    started = time.monotonic()
     # libxml2 refuses the amplification (an error, so the file fails); never a billion ㅋ.
     with pytest.raises(Malformed, match=r"section0\.xml is not valid XML"):
         hwpx_text(_zip({"Contents/section0.xml": section}))
-    assert time.monotonic() - started < 2
 
 
 def test_a_zip_bomb_fails_on_its_declared_size() -> None:

@@ -93,8 +93,15 @@ def test_a_child_killed_mid_file_fails_that_file_and_the_next_gets_a_new_child()
         _assert_still_extracts(sandbox)  # the child is up
         pid = sandbox.pid
         assert pid is not None
-        # What the kernel's OOM killer does to a child that is deep in a file.
-        killer = threading.Timer(0.5, os.kill, (pid, signal.SIGKILL))
+
+        # What the kernel's OOM killer does to a child that is deep in a file. (A sleeping
+        # thread, not threading.Timer: a timed wait never ends under make test-future's
+        # libfaketime.)
+        def kill_soon() -> None:
+            time.sleep(0.5)
+            os.kill(pid, signal.SIGKILL)
+
+        killer = threading.Thread(target=kill_soon)
         killer.start()
         result = sandbox.extract(hwp5_record_flood())
         killer.join()
