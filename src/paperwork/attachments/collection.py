@@ -247,9 +247,7 @@ class AttachmentsPass:
         if changed:
             await refresh_search_units(self.database, sorted(changed))
 
-    async def _extract_one(
-        self, stored: AttachmentFile
-    ) -> tuple[str, str | None, str | None, str]:
+    async def _extract_one(self, stored: AttachmentFile) -> tuple[str, str | None, str | None, str]:
         """(status, text, error, media type) of one stored file."""
         try:
             data = await self.store.get(stored.sha256)
