@@ -55,13 +55,9 @@ async def sync_links(database: Database, portal_id: str) -> SyncReport:
             if not programs:
                 break
             existing = await repository.links_of(session, [row.id for row in programs])
-            _update_existing(programs, existing, report)
-            rows = _new_rows(portal_id, programs, existing)
+            rows, dropped = _reconcile(portal_id, programs, existing, report)
             await repository.add_links(session, rows)
-            report.added += len(rows)
-            dropped = _dropped(programs, existing)
             await repository.drop_links(session, dropped)
-            report.dropped += len(dropped)
             after_id = programs[-1].id
             batch_newest = max(row.updated_at for row in programs)
             newest = batch_newest if newest is None else max(newest, batch_newest)
@@ -70,22 +66,25 @@ async def sync_links(database: Database, portal_id: str) -> SyncReport:
     return report
 
 
-def _by_program(existing: Sequence[ProgramAttachment]) -> dict[int, dict[str, ProgramAttachment]]:
-    found: dict[int, dict[str, ProgramAttachment]] = {}
-    for link in existing:
-        found.setdefault(link.program_id, {})[link.url] = link
-    return found
-
-
-def _new_rows(
-    portal_id: str, programs: Sequence[Any], existing: Sequence[ProgramAttachment]
-) -> list[dict[str, Any]]:
-    have = _by_program(existing)
-    rows = []
+def _reconcile(
+    portal_id: str,
+    programs: Sequence[Any],
+    existing: Sequence[ProgramAttachment],
+    report: SyncReport,
+) -> tuple[list[dict[str, Any]], list[int]]:
+    """One walk over the batch's lists: the rows of new links, the ids of links no longer
+    listed; existing links take their name and place as listed now, and a fetched one of a
+    program changed since is revalidated."""
+    have: dict[int, dict[str, ProgramAttachment]] = {}
+    for each in existing:
+        have.setdefault(each.program_id, {})[each.url] = each
+    rows: list[dict[str, Any]] = []
+    kept: set[int] = set()
     for program in programs:
         known = have.get(program.id, {})
         for position, (name, url) in enumerate(listed(program.attachments)):
-            if url not in known:
+            link = known.get(url)
+            if link is None:
                 rows.append(
                     {
                         "program_id": program.id,
@@ -97,32 +96,15 @@ def _new_rows(
                         "attempts": 0,
                     }
                 )
-    return rows
-
-
-def _dropped(programs: Sequence[Any], existing: Sequence[ProgramAttachment]) -> list[int]:
-    listed_urls = {
-        program.id: {url for _, url in listed(program.attachments)} for program in programs
-    }
-    return [link.id for link in existing if link.url not in listed_urls.get(link.program_id, set())]
-
-
-def _update_existing(
-    programs: Sequence[Any],
-    existing: Sequence[ProgramAttachment],
-    report: SyncReport,
-) -> None:
-    """Existing links: their name and place as listed now; revalidation after a change."""
-    have = _by_program(existing)
-    for program in programs:
-        known = have.get(program.id, {})
-        for position, (name, url) in enumerate(listed(program.attachments)):
-            link = known.get(url)
-            if link is None:
                 continue
+            kept.add(link.id)
             if (link.name, link.position) != (name, position):
                 link.name, link.position = name, position
             fetched = link.status == FetchStatus.fetched and link.fetched_at is not None
             if fetched and program.updated_at > link.fetched_at:
                 link.status = FetchStatus.pending  # validators kept: a conditional GET
                 report.revalidated += 1
+    dropped = [each.id for each in existing if each.id not in kept]
+    report.added += len(rows)
+    report.dropped += len(dropped)
+    return rows, dropped

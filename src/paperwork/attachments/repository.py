@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import and_, delete, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,9 +18,10 @@ from paperwork.vocabulary import ExtractionStatus, FetchStatus
 PA, AF, SP = ProgramAttachment, AttachmentFile, SupportProgram
 
 SYNC_BATCH = 2_000
+T = TypeVar("T")
 
 
-def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
+def _chunks(ids: Sequence[T]) -> Iterable[Sequence[T]]:
     for start in range(0, len(ids), IDS_PER_STATEMENT):
         yield ids[start : start + IDS_PER_STATEMENT]
 
@@ -197,8 +198,7 @@ async def record_extraction(
 
 async def programs_with_files(session: AsyncSession, hashes: Sequence[str]) -> list[int]:
     ids: set[int] = set()
-    for start in range(0, len(hashes), IDS_PER_STATEMENT):
-        chunk = hashes[start : start + IDS_PER_STATEMENT]
+    for chunk in _chunks(hashes):
         ids.update((await session.scalars(select(PA.program_id).where(PA.sha256.in_(chunk)))).all())
     return sorted(ids)
 
@@ -222,8 +222,7 @@ async def files_of_programs(session: AsyncSession, program_ids: Sequence[int]) -
 
 async def texts(session: AsyncSession, hashes: Sequence[str]) -> dict[str, str]:
     found: dict[str, str] = {}
-    for start in range(0, len(hashes), IDS_PER_STATEMENT):
-        chunk = hashes[start : start + IDS_PER_STATEMENT]
+    for chunk in _chunks(hashes):
         rows = await session.execute(select(AF.sha256, AF.text).where(AF.sha256.in_(chunk)))
         found.update({sha: text or "" for sha, text in rows})
     return found
