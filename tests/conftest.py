@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 
 from apptest import TEST_RATE_LIMIT, Clock, admin_execute, serve
 from file_server import FileServer
+from local_redis import RedisServer, running_redis
 from local_s3 import s3_url  # a fixture: an empty bucket in moto's S3 server
 from local_servers import SmtpServer, WebhookReceiver, free_port
 from paperwork.auth.tokens import create_token
@@ -284,3 +285,9 @@ def file_server() -> Iterator[FileServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def redis_server() -> Iterator[RedisServer]:
+    """A Redis of the test's own on a free port (never the machine's shared one)."""
+    yield from running_redis(IN_CI)

@@ -26,7 +26,7 @@ from paperwork.db import Database
 from paperwork.envelope import error_responses
 from paperwork.errors import install_error_handlers
 from paperwork.logs import configure_logging
-from paperwork.middleware import RateLimiter, RequestContextMiddleware
+from paperwork.middleware import RequestContextMiddleware
 from paperwork.ops import seed_router as ops_seed_router
 from paperwork.ops.telemetry import Telemetry
 from paperwork.portals import seed_router as portals_seed_router
@@ -34,6 +34,7 @@ from paperwork.portals.scheduler import Scheduler
 from paperwork.programs import seed_router as programs_seed_router
 from paperwork.programs import v1_router as programs_v1_router
 from paperwork.programs import v1_stats_router
+from paperwork.rate_limit import SharedLimiter
 from paperwork.runs import v1_router as runs_v1_router
 from paperwork.search.query import use_abbreviations
 
@@ -102,6 +103,9 @@ def create_app(
     )
     app.state.settings = settings
     app.state.telemetry = Telemetry()
+    # One limiter for the per-address limit and the AI gateway's per-token one.
+    app.state.rate_limits = SharedLimiter(settings.rate_limit_storage)
+    app.state.rate_limits.export_to(app.state.telemetry.registry)
     app.state.ai = Gateway.from_settings(settings)
     # A bad PAPERWORK_FILES_URL stops the start here.
     app.state.files = store_from_url(settings.files_url, settings.files_dir)
@@ -133,7 +137,9 @@ def create_app(
     # Added last = outermost: ids, timing and the rate limit cover every response.
     app.add_middleware(
         RequestContextMiddleware,
-        limiter=RateLimiter(settings.keys.rate_limit_per_minute),
+        limiter=app.state.rate_limits,
+        per_minute=settings.keys.rate_limit_per_minute,
+        trusted_proxies=settings.trusted_proxies,
         telemetry=app.state.telemetry,
     )
     return app

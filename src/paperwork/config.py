@@ -15,6 +15,9 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from paperwork.client_address import IPNetwork, parse_networks
+from paperwork.rate_limit import storage_scheme
+
 log = logging.getLogger(__name__)
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/paperwork.db"
@@ -59,6 +62,12 @@ class Settings(BaseSettings):
     # Where people reach this service (https://paperwork.example.kr): alert messages link to
     # the saved search's RSS feed there. Without it they carry no such link.
     public_url: str | None = None
+    # Where the per-client request counts live: ``memory://`` (this process alone) or
+    # ``redis://host:port/db``, shared by every API process so N processes still allow the limit
+    # once, not N times. Proxies whose X-Forwarded-For names the client (addresses or CIDRs,
+    # comma-separated; none by default: the connection's own address is the client).
+    rate_limit_storage: str = "memory://"
+    trusted_proxies: Annotated[list[IPNetwork], NoDecode] = []
     # Whether a client token's alert channels may point at this machine or a private network
     # (admins' always may): off, a user cannot make the server post into its own network.
     alerts_private_hosts: bool = False
@@ -83,7 +92,7 @@ class Settings(BaseSettings):
     ai_default_provider: str = "openai"  # when a request names none (if it is configured)
     ai_prices_file: Path | None = None  # replaces or extends the packaged price table
     ai_token_daily_limit_usd: float | None = None  # each token's own daily cap (None: none)
-    ai_requests_per_minute: int = Field(default=30, ge=1)  # paid calls per token (per process)
+    ai_requests_per_minute: int = Field(default=30, ge=1)  # paid calls per token
 
     # Attachments (issue 15): where their files are kept — a folder, or one URL for a store
     # many hosts share (``s3://bucket/prefix?endpoint_url=…&region=…``; credentials from the
@@ -109,6 +118,17 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _known_storage(cls, value: str) -> str:
+        storage_scheme(value)  # raises for an unknown scheme: fail at start
+        return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _parse_proxies(cls, value: object) -> object:
+        return parse_networks(value) if isinstance(value, str) else value
 
     @field_validator("timezone")
     @classmethod

@@ -1,20 +1,21 @@
 """One pure-ASGI middleware for every request: request id, timing header, access log line,
-per-client rate limit, Prometheus counters. Pure ASGI (not BaseHTTPMiddleware) because it sits
-on the hot path of every request."""
+the client's address (through trusted proxies), its rate limit, Prometheus counters. Pure ASGI
+(not BaseHTTPMiddleware) because it sits on the hot path of every request."""
 
 from __future__ import annotations
 
 import logging
-import math
 import time
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from paperwork.client_address import IPNetwork, client_address
 from paperwork.envelope import failure
 from paperwork.ops.telemetry import Telemetry
+from paperwork.rate_limit import SharedLimiter
 
 log = logging.getLogger("paperwork.access")
 
@@ -25,50 +26,20 @@ RATE_LIMIT_EXEMPT = ("/health", "/metrics", "/admin-dashboard")
 MAX_REQUEST_ID_LENGTH = 128
 
 
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
-
-
-@dataclass
-class RateLimiter:
-    """A token bucket per client: ``per_minute`` requests, refilled continuously."""
-
-    per_minute: int
-    clock: object = time.monotonic
-    _buckets: dict[str, _Bucket] = field(default_factory=dict)
-    _last_sweep: float = 0.0
-
-    def acquire(self, client: str) -> float:
-        """Take one token; returns 0 when allowed, else the seconds until the next token."""
-        now = self.clock()  # type: ignore[operator]
-        rate = self.per_minute / 60.0
-        bucket = self._buckets.get(client)
-        if bucket is None:
-            bucket = self._buckets[client] = _Bucket(float(self.per_minute), now)
-        else:
-            bucket.tokens = min(self.per_minute, bucket.tokens + (now - bucket.updated) * rate)
-            bucket.updated = now
-        self._sweep(now)
-        if bucket.tokens >= 1:
-            bucket.tokens -= 1
-            return 0.0
-        return (1 - bucket.tokens) / rate
-
-    def _sweep(self, now: float) -> None:
-        # Forget clients idle for a minute (their bucket is full again anyway): bounded memory.
-        if now - self._last_sweep < 60:
-            return
-        self._last_sweep = now
-        for key in [k for k, b in self._buckets.items() if now - b.updated > 60]:
-            del self._buckets[key]
-
-
 class RequestContextMiddleware:
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter, telemetry: Telemetry) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limiter: SharedLimiter,
+        per_minute: int,
+        trusted_proxies: Sequence[IPNetwork],
+        telemetry: Telemetry,
+    ) -> None:
         self.app = app
         self.limiter = limiter
+        self.per_minute = per_minute
+        self.trusted_proxies = trusted_proxies
         self.telemetry = telemetry
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -80,7 +51,10 @@ class RequestContextMiddleware:
         # For the handlers (request.state.request_id): the AI usage log keeps it.
         scope.setdefault("state", {})["request_id"] = request_id
         path: str = scope["path"]
-        client = (scope.get("client") or ("unknown", 0))[0]
+        client = client_address(scope, self.trusted_proxies)
+        if self.trusted_proxies:
+            # Handlers and their logs see the client, not the proxy.
+            scope["client"] = (client, 0)
         status = 500
 
         async def send_with_headers(message: Message) -> None:
@@ -94,12 +68,12 @@ class RequestContextMiddleware:
 
         try:
             if not path.startswith(RATE_LIMIT_EXEMPT):
-                wait = self.limiter.acquire(client)
-                if wait > 0:
+                verdict = await self.limiter.hit(self.per_minute, "http", client)
+                if not verdict.allowed:
                     response = failure(
                         "요청이 너무 많습니다. 잠시 후 다시 시도하세요 (rate limit exceeded)",
                         429,
-                        {"Retry-After": str(max(1, math.ceil(wait)))},
+                        {"Retry-After": str(verdict.retry_after)},
                     )
                     await response(scope, receive, send_with_headers)
                     return

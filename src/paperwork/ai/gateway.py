@@ -33,7 +33,6 @@ from paperwork.ai.providers import (
 from paperwork.ai.v1_schemas import ChatIn, ChatOut, OcrLine, OcrOut, UsageOut
 from paperwork.config import Settings
 from paperwork.errors import AppError, InvalidInput
-from paperwork.middleware import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +88,7 @@ class Gateway:
     default_provider: str | None
     max_tokens_default: int
     temperature_default: float
-    limiter: RateLimiter
+    requests_per_minute: int  # each token's paid calls, counted by the app's shared limiter
     ocr: ClovaOcr | None = None
     models: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_MODELS))
 
@@ -127,7 +126,7 @@ class Gateway:
             default_provider=default,
             max_tokens_default=keys.get_int("MAX_TOKENS_DEFAULT", 2000),
             temperature_default=keys.get_float("TEMPERATURE_DEFAULT", 0.7),
-            limiter=RateLimiter(settings.ai_requests_per_minute),
+            requests_per_minute=settings.ai_requests_per_minute,
             ocr=ocr,
         )
 

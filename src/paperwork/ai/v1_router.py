@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -41,15 +40,17 @@ SSE_EVENT = {
 
 async def paying_caller(request: Request, token: CallerDep, now: NowDep) -> Caller:
     """Who calls a paid endpoint, within the token's own request rate (429 past it; the
-    service-wide limiter counts per address, this one per token)."""
+    service-wide limit counts per address, this one per token, both across every process)."""
     ai = request.app.state.ai
-    wait = ai.limiter.acquire(f"token:{token.id}")
-    if wait:
+    verdict = await request.app.state.rate_limits.hit(
+        ai.requests_per_minute, "ai-token", str(token.id)
+    )
+    if not verdict.allowed:
         raise AppError(
             "too many AI requests from this token: try again shortly",
             status_code=429,
             code="rate_limited",
-            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            headers={"Retry-After": str(verdict.retry_after)},
         )
     return Caller(
         database=request.app.state.db,

@@ -50,6 +50,9 @@ def serve(
         log_level=settings.log_level.lower(),
         # Our middleware writes one access line per request, with its request id.
         access_log=False,
+        # X-Forwarded-For is read by our middleware, from PAPERWORK_TRUSTED_PROXIES only:
+        # uvicorn's own reading would believe any local client's header.
+        proxy_headers=False,
     )
 
 

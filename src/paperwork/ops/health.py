@@ -1,6 +1,6 @@
-"""``/health``'s checks: database, key file, memory and scheduler, and the overall status they
-add up to (unhealthy without a database; degraded when memory runs short or a portal fails run
-after run)."""
+"""``/health``'s checks: database, key file, memory, scheduler and the rate limit's storage, and
+the overall status they add up to (unhealthy without a database; degraded when memory runs
+short, a portal fails run after run, or the shared rate-limit storage is unreachable)."""
 
 from __future__ import annotations
 
@@ -22,10 +22,12 @@ from paperwork.ops.seed_schemas import (
     HealthChecks,
     HealthReport,
     MemoryCheck,
+    RateLimitCheck,
     SchedulerCheck,
 )
 from paperwork.portals.schedule import is_degraded
 from paperwork.portals.scheduler import Scheduler
+from paperwork.rate_limit import LimiterState, SharedLimiter
 from paperwork.runs.repository import portal_states
 from paperwork.vocabulary import CheckStatus, HealthStatus
 
@@ -88,22 +90,40 @@ async def scheduler_check(scheduler: Scheduler, database: Database) -> Scheduler
     return check
 
 
+def rate_limit_check(state: LimiterState) -> RateLimitCheck:
+    return RateLimitCheck(
+        status=CheckStatus.warning if state.fallback else CheckStatus.healthy,
+        storage=state.storage,
+        fallback=state.fallback,
+    )
+
+
 def overall_status(checks: HealthChecks) -> HealthStatus:
     if isinstance(checks.database, DatabaseDown):
         return HealthStatus.unhealthy
-    if checks.memory.status != CheckStatus.healthy or checks.scheduler.degraded_portals:
+    if (
+        checks.memory.status != CheckStatus.healthy
+        or checks.scheduler.degraded_portals
+        or checks.rate_limit.fallback
+    ):
         return HealthStatus.degraded
     return HealthStatus.healthy
 
 
 async def health_report(
-    database: Database, settings: Settings, scheduler: Scheduler, *, now: dt.datetime
+    database: Database,
+    settings: Settings,
+    scheduler: Scheduler,
+    rate_limits: SharedLimiter,
+    *,
+    now: dt.datetime,
 ) -> HealthReport:
     checks = HealthChecks(
         database=await database_check(database),
         environment=environment_check(settings),
         memory=memory_check(),
         scheduler=await scheduler_check(scheduler, database),
+        rate_limit=rate_limit_check(await rate_limits.probe()),
     )
     status = overall_status(checks)
     return HealthReport(

@@ -36,7 +36,9 @@ OPS: list[str | Enum] = ["ops"]
 )
 async def health(request: Request, now: NowDep) -> Any:
     state = request.app.state
-    report = await health_report(state.db, state.settings, state.scheduler, now=now)
+    report = await health_report(
+        state.db, state.settings, state.scheduler, state.rate_limits, now=now
+    )
     status_code = 503 if report.status == HealthStatus.unhealthy else 200
     return OrjsonResponse(report, status_code=status_code)
 
@@ -60,8 +62,8 @@ async def metrics(request: Request, session: SessionDep, now: NowDep) -> Any:
     response_class=Response,
     responses={200: {"content": {"text/plain": {}}}},
 )
-async def metrics_prometheus(request: Request, session: SessionDep) -> Response:
-    body = await prometheus_text(session, request.app.state.telemetry)
+async def metrics_prometheus(request: Request, session: SessionDep, now: NowDep) -> Response:
+    body = await prometheus_text(session, request.app.state.telemetry, now=now)
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 

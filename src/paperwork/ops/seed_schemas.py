@@ -51,11 +51,21 @@ class SchedulerCheck(BaseModel):
     degraded_alerts: list[int] = []
 
 
+class RateLimitCheck(BaseModel):
+    """Where the request counts live (``memory`` or ``redis``), and whether this process counts
+    alone because that storage is unreachable (then the limit holds per process only)."""
+
+    status: CheckStatus
+    storage: str
+    fallback: bool
+
+
 class HealthChecks(BaseModel):
     database: DatabaseCheck | DatabaseDown
     environment: EnvironmentCheck
     memory: MemoryCheck
     scheduler: SchedulerCheck
+    rate_limit: RateLimitCheck
 
 
 class HealthReport(BaseModel):
@@ -95,6 +105,7 @@ class ApplicationMetrics(BaseModel):
     endpoints: int
     middleware_count: int
     requests: dict[str, int]  # by route template
+    rate_limit: RateLimitCheck
 
 
 class MetricsReport(BaseModel):
