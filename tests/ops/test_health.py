@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from paperwork.db import Database
 from paperwork.models import PortalState
-from paperwork.ops.health import overall_status
+from paperwork.ops.health import overall_status, rate_limit_check
 from paperwork.ops.seed_schemas import (
     DatabaseCheck,
     DatabaseDown,
@@ -19,6 +19,7 @@ from paperwork.ops.seed_schemas import (
     SchedulerCheck,
 )
 from paperwork.portals.schedule import BACKOFF_AFTER_FAILURES
+from paperwork.rate_limit import LimiterState
 from paperwork.vocabulary import CheckStatus, HealthStatus
 
 
@@ -69,6 +70,7 @@ def _checks(
     database: DatabaseCheck | DatabaseDown,
     memory: CheckStatus = CheckStatus.healthy,
     degraded: list[str] | None = None,
+    rate_limit_fallback: bool = False,
 ) -> HealthChecks:
     return HealthChecks(
         database=database,
@@ -84,6 +86,7 @@ def _checks(
             runs_in_progress=[],
             degraded_portals=degraded or [],
         ),
+        rate_limit=rate_limit_check(LimiterState(storage="redis", fallback=rate_limit_fallback)),
     )
 
 
@@ -93,5 +96,8 @@ def test_overall_status() -> None:
     assert overall_status(_checks(database=up)) == HealthStatus.healthy
     assert overall_status(_checks(database=up, memory=CheckStatus.warning)) == HealthStatus.degraded
     assert overall_status(_checks(database=up, degraded=["mss"])) == HealthStatus.degraded
+    # The limit holds per process only while Redis is away: serving, but not as configured.
+    fallback = _checks(database=up, rate_limit_fallback=True)
+    assert overall_status(fallback) == HealthStatus.degraded
     # No database outweighs everything else.
     assert overall_status(_checks(database=down, degraded=["mss"])) == HealthStatus.unhealthy
