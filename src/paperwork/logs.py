@@ -46,3 +46,6 @@ def configure_logging(level: str, *, secrets: list[str]) -> None:
     logging.getLogger("uvicorn.access").disabled = True
     # httpx logs request URLs with their query strings, where portal keys travel.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # The Redis client logs each reconnect attempt; while Redis is away the rate limiter tries
+    # every few seconds, and says once itself that it is counting alone.
+    logging.getLogger("coredis").setLevel(logging.WARNING)
