@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.routing import BaseRoute
 
 from paperwork.db import Database
-from paperwork.ops import repository
+from paperwork.ops import prometheus, repository
+from paperwork.ops.health import rate_limit_check
 from paperwork.ops.seed_schemas import (
     ApplicationMetrics,
     DatabaseMetrics,
@@ -21,7 +22,6 @@ from paperwork.ops.seed_schemas import (
     TableStat,
 )
 from paperwork.ops.telemetry import Telemetry
-from paperwork.programs.repository import count_programs
 
 
 def count_endpoints(routes: Iterable[BaseRoute]) -> int:
@@ -56,14 +56,17 @@ async def metrics_report(
             endpoints=count_endpoints(app.routes),
             middleware_count=len(app.user_middleware),
             requests=dict(telemetry.requests_by_route),
+            rate_limit=rate_limit_check(app.state.rate_limits.state),
         ),
     )
 
 
-async def prometheus_text(session: AsyncSession, telemetry: Telemetry) -> bytes:
-    """The request counters, and the number of stored programs as a gauge."""
-    total = await count_programs(session)
-    return generate_latest(telemetry.registry) + (
-        b"# HELP paperwork_programs Support programs stored.\n"
-        b"# TYPE paperwork_programs gauge\n" + f"paperwork_programs {total}\n".encode()
+async def prometheus_text(
+    session: AsyncSession, telemetry: Telemetry, *, now: dt.datetime
+) -> bytes:
+    """This process's own series (``telemetry.registry``: requests, latency), then what every
+    process shares, read from the database (``ops/prometheus.py``)."""
+    shared = await prometheus.read_shared_figures(session, now=now)
+    return generate_latest(telemetry.registry) + prometheus.render(
+        prometheus.shared_families(shared)
     )
