@@ -22,9 +22,14 @@ app.command()(server.worker)
 app.command()(collect.scrape)
 app.command("import")(collect.import_file)
 
-db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="Database migrations; backup and restore of the embedded SQLite database.",
+    no_args_is_help=True,
+)
 db_app.command("upgrade")(database.db_upgrade)
 db_app.command("downgrade")(database.db_downgrade)
+db_app.command("backup")(database.db_backup)
+db_app.command("restore")(database.db_restore)
 app.add_typer(db_app, name="db")
 
 search_app = typer.Typer(help="The search index.", no_args_is_help=True)
