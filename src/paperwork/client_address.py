@@ -63,6 +63,23 @@ def client_address(scope: Scope, trusted: Sequence[IPNetwork]) -> str:
     return _printable(chain[0]) if chain else str(peer)
 
 
+def forwarded_scheme(scope: Scope, trusted: Sequence[IPNetwork]) -> str | None:
+    """``http`` or ``https`` as a trusted proxy's ``X-Forwarded-Proto`` says (the scheme the
+    client used, for the links the API builds from the request: behind TLS they must say
+    https); None when the peer is not trusted or says nothing usable."""
+    peer = (scope.get("client") or (UNKNOWN, 0))[0]
+    if not trusted or not _is_trusted(peer, trusted):
+        return None
+    headers: list[tuple[bytes, bytes]] = scope["headers"]
+    for name, value in headers:
+        if name == b"x-forwarded-proto":
+            # A chain of proxies may list several: the first is what the client spoke.
+            scheme = value.decode("latin-1").split(",")[0].strip().lower()
+            if scheme in ("http", "https"):
+                return scheme
+    return None
+
+
 def _printable(address: str) -> str:
     # It goes into logs and rate-limit keys: keep it short and on one line.
     return "".join(char for char in address[:MAX_ADDRESS_LENGTH] if char.isprintable()) or UNKNOWN

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from paperwork.client_address import IPNetwork, client_address
+from paperwork.client_address import IPNetwork, client_address, forwarded_scheme
 from paperwork.envelope import failure
 from paperwork.ops.telemetry import Telemetry
 from paperwork.rate_limit import SharedLimiter
@@ -53,7 +53,8 @@ class RequestContextMiddleware:
         path: str = scope["path"]
         client = client_address(scope, self.trusted_proxies)
         if self.trusted_proxies:
-            # Handlers and their logs see the client, not the proxy.
+            # Handlers and their logs see the client and its scheme, not the proxy's.
+            scope["scheme"] = forwarded_scheme(scope, self.trusted_proxies) or scope["scheme"]
             scope["client"] = (client, 0)
         status = 500
 
