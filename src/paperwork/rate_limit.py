@@ -20,9 +20,9 @@ from urllib.parse import urlsplit
 
 from limits import RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, Storage
-from limits.storage import storage_from_string
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
+from limits.storage import storage_from_string
 from prometheus_client import CollectorRegistry, Gauge
 
 log = logging.getLogger(__name__)
