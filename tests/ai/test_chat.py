@@ -224,6 +224,26 @@ async def test_a_model_without_a_price_is_refused(
     assert fake.requests == []
 
 
+@pytest.mark.parametrize("stream", [False, True])
+async def test_system_messages_alone_ask_nothing_and_are_refused(
+    api: httpx.AsyncClient, client_token: dict[str, str], fake: FakeProviders, stream: bool
+) -> None:
+    """Found by the schema fuzzer: Gemini's SDK refused such a call only once the stream had
+    begun, and the client saw a broken response."""
+    answer = await api.post(
+        "/api/v1/ai/chat",
+        headers=client_token,
+        json={
+            "provider": "gemini",
+            "messages": [{"role": "system", "content": "항상 한국어로 답하세요."}],
+            "stream": stream,
+        },
+    )
+    assert answer.status_code == 422
+    assert "user or assistant" in answer.json()["error"]
+    assert fake.requests == []
+
+
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {"target": {"type": "string"}, "amount": {"type": "integer"}},

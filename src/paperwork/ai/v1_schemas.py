@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from paperwork.ai.providers import Role
 
@@ -46,6 +46,15 @@ class ChatIn(BaseModel):
     temperature: float | None = Field(default=None, ge=0, le=2)
     stream: bool = False
     response_format: ResponseFormat | None = None
+
+    @field_validator("messages")
+    @classmethod
+    def _asks_something(cls, messages: list[ChatMessageIn]) -> list[ChatMessageIn]:
+        # System messages alone ask nothing: Gemini and Anthropic refuse such a call outright
+        # (Gemini's SDK only once the answer has started streaming).
+        if all(message.role is Role.system for message in messages):
+            raise ValueError("at least one user or assistant message is needed")
+        return messages
 
 
 class UsageOut(BaseModel):
