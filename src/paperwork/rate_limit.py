@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from limits import RateLimitItemPerMinute
+from limits import RateLimitItem, RateLimitItemPerMinute
 from limits.aio.storage import MemoryStorage, Storage
 from limits.aio.strategies import MovingWindowRateLimiter
 from limits.errors import StorageError
@@ -29,8 +29,11 @@ log = logging.getLogger(__name__)
 
 MEMORY = "memory"
 SHARED_SCHEMES = ("redis", "rediss")
-# A limiter that waits on Redis longer than this slows every request: count it locally instead.
-STORAGE_TIMEOUT_SECONDS = 0.5
+# Redis that takes longer than this is as good as gone: count locally instead. Generous, because
+# the deadline also runs while a busy event loop gets round to the answer; the connection's own
+# timeouts (below) catch a dead host sooner.
+STORAGE_TIMEOUT_SECONDS = 2.0
+CONNECT_TIMEOUT_SECONDS = 0.5
 # How often, while falling back, one request tries Redis again.
 RETRY_SECONDS = 2.0
 
@@ -82,7 +85,7 @@ class SharedLimiter:
             storage = storage_from_string(
                 f"async+{storage_url}",
                 wrap_exceptions=True,
-                connect_timeout=STORAGE_TIMEOUT_SECONDS,
+                connect_timeout=CONNECT_TIMEOUT_SECONDS,
                 stream_timeout=STORAGE_TIMEOUT_SECONDS,
             )
             assert isinstance(storage, Storage)  # the async+ scheme gives the async kind
@@ -110,16 +113,24 @@ class SharedLimiter:
         counted (a client hammering a closed window does not push its reopening further)."""
         item = RateLimitItemPerMinute(per_minute)
         limiter = await self._limiter()
+        if limiter is self._local:
+            # Memory cannot be unreachable; a deadline here would only measure how busy the
+            # event loop is (and turn a slow moment into failed requests).
+            return await self._count(limiter, item, key)
         try:
             async with asyncio.timeout(STORAGE_TIMEOUT_SECONDS):
-                if await limiter.hit(item, *key):
-                    return Verdict(True)
-                reset_at = (await limiter.get_window_stats(item, *key)).reset_time
+                return await self._count(limiter, item, key)
         except (StorageError, TimeoutError, OSError) as exc:
-            if limiter is self._local:
-                raise
             self._lost(exc)
-            return await self.hit(per_minute, *key)
+            return await self._count(self._local, item, key)
+
+    @staticmethod
+    async def _count(
+        limiter: MovingWindowRateLimiter, item: RateLimitItem, key: tuple[str, ...]
+    ) -> Verdict:
+        if await limiter.hit(item, *key):
+            return Verdict(True)
+        reset_at = (await limiter.get_window_stats(item, *key)).reset_time
         return Verdict(False, max(1, math.ceil(reset_at - time.time())))
 
     async def probe(self) -> LimiterState:
