@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test test-future lint format bench bench-smoke clean
+.PHONY: run test test-future lint format bench bench-smoke chaos clean
 
 $(INSTALLED): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,14 +29,19 @@ bench: $(INSTALLED)  ## benchmark at 100,000 programs on the local PostgreSQL (b
 bench-smoke: $(INSTALLED)  ## 2,000 programs, 2 s per target: proves the harness works
 	$(BIN)/python -m bench --smoke
 
+# Needs PostgreSQL 15's server binaries, redis-server and nginx (Debian packages; .ci/run
+# installs them). Starts and deletes everything it uses; results in chaos/results/.
+chaos: $(INSTALLED)  ## the fault suite (chaos/README.md): 10-minute soak; CHAOS_ARGS="--soak 60 --only 1,3"
+	$(BIN)/python -m chaos $(CHAOS_ARGS)
+
 lint: $(INSTALLED)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench chaos
+	$(BIN)/ruff format --check src tests bench chaos
 	$(BIN)/mypy
 
 format: $(INSTALLED)
-	$(BIN)/ruff check --fix src tests bench
-	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench chaos
+	$(BIN)/ruff format src tests bench chaos
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

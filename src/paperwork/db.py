@@ -15,6 +15,8 @@ from sqlalchemy import MetaData, event
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -134,6 +136,28 @@ def build_engine(database_url: str, *, pool_size: int = 10, echo: bool = False) 
             "prepared_statement_cache_size": PREPARED_STATEMENTS_PER_CONNECTION,
         },
     )
+
+
+# What a dead or unreachable database raises, wrapped by SQLAlchemy or straight from the driver
+# and the OS (connection refused, host gone).
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError, OSError)
+# The SQLSTATEs of a server that is going away or not back yet, which asyncpg reports as plain
+# errors (SQLAlchemy's DBAPIError, not OperationalError): the connection classes (08…), an
+# administrator's or a crash's shutdown (57P01, 57P02) and "starting up" (57P03).
+UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached now (a restart, an outage), as
+    opposed to a statement that failed: the API answers 503, a run waits to record itself."""
+    if isinstance(exc, DATABASE_UNAVAILABLE):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        sqlstate = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+        return isinstance(sqlstate, str) and sqlstate.startswith(UNAVAILABLE_SQLSTATES)
+    return False
 
 
 class Database:

@@ -8,10 +8,10 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from paperwork.db import DATABASE_UNAVAILABLE, is_database_unavailable
 from paperwork.envelope import failure
 
 log = logging.getLogger(__name__)
@@ -82,11 +82,6 @@ def is_unreadable_body(exc: StarletteHTTPException) -> bool:
     return exc.status_code == 400 and isinstance(exc.__cause__, ValueError)
 
 
-# What a dead or unreachable database raises, wrapped by SQLAlchemy or straight from the driver
-# and the OS (connection refused, host gone).
-DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError, OSError)
-
-
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> Any:
@@ -114,6 +109,14 @@ def install_error_handlers(app: FastAPI) -> None:
 
     for exc_class in DATABASE_UNAVAILABLE:
         app.add_exception_handler(exc_class, _database_unavailable)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(request: Request, exc: Exception) -> Any:
+        # A restarting server's "shutting down" / "starting up" come as plain DBAPIErrors:
+        # still an outage (503); any other database error is ours (500).
+        if is_database_unavailable(exc):
+            return await _database_unavailable(request, exc)
+        return await _unexpected(request, exc)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Any:

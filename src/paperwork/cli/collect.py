@@ -4,6 +4,7 @@ pipeline): a progress bar per portal, then a table of what each run did."""
 from __future__ import annotations
 
 import asyncio
+import signal
 from pathlib import Path
 from typing import Annotated
 
@@ -130,16 +131,38 @@ def import_file(
         console.print(f"[red]error:[/red] {exc}")
         raise typer.Exit(1) from None
 
+    stopped_by: list[int] = []
+
     async def job(database: Database) -> list[RunResult]:
-        with Progress(
-            TextColumn(portal), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-            console=console,
-        ) as progress:  # fmt: skip
-            task = progress.add_task("import", total=len(items))
-            result = await ingest_items(
-                database, settings, portal, items,
-                on_progress=lambda counts: progress.update(task, completed=counts.fetched),
-            )  # fmt: skip
+        # SIGTERM (a service manager stopping us) or Ctrl-C: finish the batch being written,
+        # record the run as cancelled, exit; a second signal is not needed and changes nothing.
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, _stop_on, signum, stop, stopped_by)
+        try:
+            with Progress(
+                TextColumn(portal), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                console=console,
+            ) as progress:  # fmt: skip
+                task = progress.add_task("import", total=len(items))
+                result = await ingest_items(
+                    database, settings, portal, items, stop=stop,
+                    on_progress=lambda counts: progress.update(task, completed=counts.fetched),
+                )  # fmt: skip
+        finally:
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.remove_signal_handler(signum)
         return [result]
 
-    _report(with_database(job))
+    results = with_database(job)
+    if results[0].status == RunStatus.cancelled:
+        console.print(_results_table(results))
+        console.print(f"[yellow]stopped:[/yellow] {results[0].error}")
+        raise typer.Exit(128 + (stopped_by[0] if stopped_by else signal.SIGTERM))
+    _report(results)
+
+
+def _stop_on(signum: int, stop: asyncio.Event, stopped_by: list[int]) -> None:
+    stopped_by.append(signum)
+    stop.set()

@@ -28,7 +28,7 @@ from paperwork.collectors.pipeline import IngestCounts, Pipeline
 from paperwork.collectors.registry import is_configured as portal_is_configured
 from paperwork.collectors.registry import parser_for, portal, source_for
 from paperwork.config import Settings
-from paperwork.db import Database, utcnow
+from paperwork.db import Database, is_database_unavailable, utcnow
 from paperwork.models import ScrapingConfig
 from paperwork.portals import repository as portal_repository
 from paperwork.runs import repository as runs_repository
@@ -126,17 +126,25 @@ class PortalRun:
             raise
         except CollectorError as exc:
             result.status, result.error = RunStatus.failed, str(exc)
-        except Exception as exc:  # a bug must still end the run as failed, with a reason
-            log.exception("scrape.run.crashed portal=%s", self.portal_id)
-            result.status = RunStatus.failed
-            result.error = f"internal error: {type(exc).__name__}: {exc}"
+        except Exception as exc:
+            if is_database_unavailable(exc):
+                # The database went away mid-run (a restart, an outage): what was written
+                # stays, the next run collects the rest; recorded once the database is back.
+                log.warning(
+                    "scrape.run.database_lost portal=%s run=%s", self.portal_id, self.run_id
+                )
+                error = f"the database became unreachable during the run ({type(exc).__name__})"
+            else:  # a bug must still end the run as failed, with a reason
+                log.exception("scrape.run.crashed portal=%s", self.portal_id)
+                error = f"internal error: {type(exc).__name__}: {exc}"
+            result.status, result.error = RunStatus.failed, error
         else:
             if self.stop.is_set():
                 result.status = RunStatus.cancelled
             else:
                 result.status = RunStatus.partial if result.counts.errors else RunStatus.succeeded
         if not self.dry_run:
-            await finish_run(self.database, result)
+            await finish_run_when_possible(self.database, result, sleep=self.sleep)
         log.info(
             "scrape.run.finished portal=%s run=%s status=%s error=%s %s",
             self.portal_id,
@@ -214,6 +222,40 @@ async def record_counts(database: Database, run_id: int | None, counts: IngestCo
         return
     async with database.session_scope() as session:
         await runs_repository.record_counts(session, run_id, counts.as_dict())
+
+
+# How long a run that lost its database keeps trying to record its end: a restart takes
+# seconds; past this the run is left to the lease (the next claimant marks it abandoned).
+FINISH_RETRY_SECONDS = 60.0
+FINISH_RETRY_PAUSE = 1.0
+
+
+async def finish_run_when_possible(
+    database: Database,
+    result: RunResult,
+    *,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    retry_seconds: float = FINISH_RETRY_SECONDS,
+) -> None:
+    """``finish_run``, retried while the database is unreachable: a run cut by an outage is
+    recorded ``failed`` when the database is back, not left ``running`` for ever. The
+    attempts are counted, not timed, so a test's ``sleep`` decides how long they take."""
+    attempts = max(1, int(retry_seconds / FINISH_RETRY_PAUSE))
+    for attempt in range(1, attempts + 1):
+        try:
+            await finish_run(database, result)
+            return
+        except Exception as exc:
+            if not is_database_unavailable(exc) or attempt == attempts:
+                raise
+            log.warning(
+                "scrape.run.finish_retry portal=%s run=%s attempt=%d error=%s",
+                result.portal_id,
+                result.run_id,
+                attempt,
+                type(exc).__name__,
+            )
+        await sleep(FINISH_RETRY_PAUSE)
 
 
 async def finish_run(database: Database, result: RunResult) -> None:

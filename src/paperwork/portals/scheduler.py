@@ -29,7 +29,7 @@ from paperwork.alerts import delivery
 from paperwork.attachments.worker import AttachmentsWorker
 from paperwork.collectors.runner import PortalRun, RunResult, is_configured, start_run
 from paperwork.config import Settings
-from paperwork.db import Database, utcnow
+from paperwork.db import Database, is_database_unavailable, utcnow
 from paperwork.errors import Conflict, NotFound
 from paperwork.portals import repository
 from paperwork.portals.service import PortalSchedule, portal_schedules
@@ -238,13 +238,24 @@ class Scheduler:
         # Renew well before expiry, so a slow request never lets another process in.
         while True:
             await asyncio.sleep(self.lease.total_seconds() / 3)
-            async with self.database.session_scope() as session:
-                until = self.clock() + self.lease
-                if not await runs_repository.renew_lease(
-                    session, portal_id, owner=self.owner, until=until
-                ):
-                    log.error("scheduler.lease_lost portal=%s owner=%s", portal_id, self.owner)
-                    return
+            try:
+                async with self.database.session_scope() as session:
+                    until = self.clock() + self.lease
+                    renewed = await runs_repository.renew_lease(
+                        session, portal_id, owner=self.owner, until=until
+                    )
+            except Exception as exc:
+                if not is_database_unavailable(exc):
+                    raise
+                # A database restart must not end the heartbeat: the run outlives a short
+                # outage (and records its end after it), so its lease must too.
+                log.warning(
+                    "scheduler.lease_renew_failed portal=%s error=%s", portal_id, type(exc).__name__
+                )
+                continue
+            if not renewed:
+                log.error("scheduler.lease_lost portal=%s owner=%s", portal_id, self.owner)
+                return
 
     async def _release(self, portal_id: str) -> None:
         with contextlib.suppress(Exception):  # a release that fails just lets the lease expire
