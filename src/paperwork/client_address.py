@@ -30,7 +30,13 @@ def parse_networks(value: str) -> list[IPNetwork]:
     return networks
 
 
+def _peer(scope: Scope) -> str:
+    return str((scope.get("client") or (UNKNOWN, 0))[0])
+
+
 def _is_trusted(address: str, trusted: Sequence[IPNetwork]) -> bool:
+    if not trusted:  # the default: no address parsed on the hot path
+        return False
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -52,23 +58,22 @@ def client_address(scope: Scope, trusted: Sequence[IPNetwork]) -> str:
     its ``X-Forwarded-For`` chain that is not itself a trusted proxy. Reading from the right
     matters: each proxy appends the address it saw, so everything left of the last trusted hop
     is whatever the client chose to send."""
-    peer = (scope.get("client") or (UNKNOWN, 0))[0]
-    if not trusted or not _is_trusted(peer, trusted):
-        return str(peer)
+    peer = _peer(scope)
+    if not _is_trusted(peer, trusted):
+        return peer
     chain = _forwarded_chain(scope)
     for hop in reversed(chain):
         if not _is_trusted(hop, trusted):
             return _printable(hop)
     # Every hop is one of ours (or none was sent): the request began inside the trusted network.
-    return _printable(chain[0]) if chain else str(peer)
+    return _printable(chain[0]) if chain else peer
 
 
 def forwarded_scheme(scope: Scope, trusted: Sequence[IPNetwork]) -> str | None:
     """``http`` or ``https`` as a trusted proxy's ``X-Forwarded-Proto`` says (the scheme the
     client used, for the links the API builds from the request: behind TLS they must say
     https); None when the peer is not trusted or says nothing usable."""
-    peer = (scope.get("client") or (UNKNOWN, 0))[0]
-    if not trusted or not _is_trusted(peer, trusted):
+    if not _is_trusted(_peer(scope), trusted):
         return None
     headers: list[tuple[bytes, bytes]] = scope["headers"]
     for name, value in headers:

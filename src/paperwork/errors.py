@@ -103,20 +103,17 @@ def install_error_handlers(app: FastAPI) -> None:
             message = "찾을 수 없는 경로입니다 (not found)"
         return failure(message, exc.status_code, dict(exc.headers or {}) or None)
 
-    async def _database_unavailable(request: Request, exc: Exception) -> Any:
+    async def _database_error(request: Request, exc: Exception) -> Any:
+        # An outage (connection gone, pool exhausted, a restarting server's "shutting down" /
+        # "starting up", which asyncpg reports as plain DBAPIErrors) is a 503; any other
+        # database error is ours (500).
+        if not is_database_unavailable(exc):
+            return await _unexpected(request, exc)
         log.error("db.unavailable path=%s error=%s", request.url.path, type(exc).__name__)
         return failure("데이터베이스에 연결할 수 없습니다 (database unavailable)", 503)
 
-    for exc_class in DATABASE_UNAVAILABLE:
-        app.add_exception_handler(exc_class, _database_unavailable)
-
-    @app.exception_handler(DBAPIError)
-    async def _database_error(request: Request, exc: Exception) -> Any:
-        # A restarting server's "shutting down" / "starting up" come as plain DBAPIErrors:
-        # still an outage (503); any other database error is ours (500).
-        if is_database_unavailable(exc):
-            return await _database_unavailable(request, exc)
-        return await _unexpected(request, exc)
+    for exc_class in (DBAPIError, *DATABASE_UNAVAILABLE):
+        app.add_exception_handler(exc_class, _database_error)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Any:
