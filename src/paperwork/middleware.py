@@ -57,23 +57,14 @@ class RequestContextMiddleware:
             scope["scheme"] = forwarded_scheme(scope, self.trusted_proxies) or scope["scheme"]
             scope["client"] = (client, 0)
         status = 500
-        held_start: Message | None = None
 
         async def send_with_headers(message: Message) -> None:
-            nonlocal status, held_start
+            nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = MutableHeaders(scope=message)
                 headers["X-Request-ID"] = request_id
                 headers["X-Process-Time"] = f"{time.perf_counter() - started:.6f}"
-                # Held until the first part of the body, so the server writes the two back to
-                # back: a process killed between them (kill -9, the OOM killer) would leave the
-                # proxy with headers it cannot retry elsewhere (make chaos, scenario 2).
-                held_start = message
-                return
-            if held_start is not None:
-                start, held_start = held_start, None
-                await send(start)
             await send(message)
 
         try:

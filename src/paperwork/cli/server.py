@@ -13,6 +13,7 @@ import typer
 from paperwork.cli.database import upgrade_with_progress
 from paperwork.config import Settings
 from paperwork.db import Database
+from paperwork.http_protocol import HeadWithBodyProtocol
 from paperwork.logs import configure_logging
 
 
@@ -53,6 +54,9 @@ def serve(
         # X-Forwarded-For is read by our middleware, from PAPERWORK_TRUSTED_PROXIES only:
         # uvicorn's own reading would believe any local client's header.
         proxy_headers=False,
+        # Headers leave with the body, never alone: a killed process cannot cut a response
+        # halfway for the proxy (http_protocol.py).
+        http=HeadWithBodyProtocol,
     )
 
 
