@@ -20,23 +20,23 @@ from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResp
 
 class _HeadWithBody:
     """One response's view of the connection: its first write after the response has started
-    (the status line and headers) is kept and sent together with the next one."""
+    (the status line and headers) is kept and sent together with the next one; from then on
+    the response writes to the connection itself."""
 
     def __init__(self, transport: asyncio.Transport, cycle: RequestResponseCycle) -> None:
         self._transport = transport
         self._cycle = cycle
-        self._head_seen = False
-        self._head = b""
+        self._head: bytes | None = None
 
     def write(self, data: bytes) -> None:
-        if not self._head_seen and self._cycle.response_started:
-            # Before the response starts the cycle may write "100 Continue": that goes at once.
-            self._head_seen = True
-            self._head = data
+        if self._head is None:
+            if self._cycle.response_started:
+                self._head = data
+            else:  # "100 Continue", written before the response starts: it goes at once
+                self._transport.write(data)
             return
-        if self._head:
-            data, self._head = self._head + data, b""
-        self._transport.write(data)
+        self._cycle.transport = self._transport
+        self._transport.write(self._head + data)
 
     def __getattr__(self, name: str) -> Any:
         # Everything else (close, is_closing, get_extra_info, ...) is the connection's own.
